@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { StatusChange } from '../../shared/model.ts';
+import { ConfigError } from '../core/config/parse.ts';
+import { loadOrCreateToken, removeEndpoint, writeEndpoint } from '../core/data-dir.ts';
+import { HttpServer } from '../core/http/http-server.ts';
+import { appVersion, defaultDataDir, packageRoot } from '../core/paths.ts';
+import { DataDirInUseError } from '../core/store/store.ts';
+import { Switchboard } from '../core/switchboard.ts';
+import { DEFAULT_PORT, UsageError } from './usage.ts';
+
+/** `switchboard serve`: the core, headless, until SIGINT or SIGTERM. Resolves with the exit code. */
+export async function serve(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      'data-dir': { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: String(DEFAULT_PORT) },
+      'no-ui': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${values.port}"`);
+  const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
+  const configPath = values.config === undefined ? undefined : path.resolve(values.config);
+  const stderr = (line: string) => process.stderr.write(`${line}\n`);
+
+  let app: Switchboard;
+  try {
+    app = await Switchboard.start(
+      { dataDir, configPath, version: appVersion(), resourcesDir: path.join(packageRoot(), 'resources') },
+      (line) => stderr(`${line.level === 'info' ? '' : `${line.level}: `}${line.message}`),
+    );
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof DataDirInUseError) {
+      stderr(error.message);
+      return 1;
+    }
+    throw error;
+  }
+  app.supervisor.onDidChangeStatus((change) => stderr(describeChange(app, change)));
+  loadOrCreateToken(dataDir);
+
+  const http = new HttpServer(app, { host: values.host, port });
+  let base: string;
+  try {
+    ({ url: base } = await http.listen());
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    stderr(code === 'EADDRINUSE' ? `port ${port} on ${values.host} is in use; pick another with --port (or --port 0 for any free one)` : `cannot listen on ${values.host}:${port}: ${String(error)}`);
+    await app.shutdown();
+    return 1;
+  }
+  writeEndpoint(dataDir, { url: `${base}/mcp`, port: Number(new URL(base).port), pid: process.pid, startedAt: Date.now() });
+  process.stdout.write(`MCP endpoint: ${base}/mcp\n`);
+  process.stdout.write(`Health: ${base}/health\n`);
+  stderr(`data dir: ${dataDir}`);
+  stderr(`config: ${app.config.path}`);
+
+  return new Promise<number>((resolve) => {
+    let signals = 0;
+    const stop = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) {
+        stderr(`${signal} again: exiting without waiting`);
+        process.exit(130);
+      }
+      stderr(`${signal}: stopping every server…`);
+      void (async () => {
+        removeEndpoint(dataDir);
+        await Promise.all([http.close(), app.shutdown(5000)]);
+        stderr('stopped');
+        resolve(0);
+      })();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function describeChange(app: Switchboard, change: StatusChange): string {
+  const status = app.supervisor.get(change.server)?.status();
+  const extra = change.state === 'ready' && status ? ` (${status.tools} tools)` : change.detail ? ` (${change.detail})` : '';
+  return `${change.server}: ${change.state}${extra}`;
+}

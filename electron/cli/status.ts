@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { HealthReportSchema, type HealthReport, type ServerStatus } from '../../shared/model.ts';
+import { readEndpoint, readToken } from '../core/data-dir.ts';
+import { defaultDataDir } from '../core/paths.ts';
+
+/** `switchboard status`: one line per server; exit 1 when an enabled server is not ready, 2 when unreachable. */
+export async function status(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { url: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } },
+    strict: true,
+  });
+  const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
+  const endpoint = values.url ?? readEndpoint(dataDir)?.url;
+  if (endpoint === undefined) {
+    process.stderr.write(`Switchboard is not running (no endpoint recorded in ${dataDir}); start it with \`switchboard serve\`, or pass --url\n`);
+    return 2;
+  }
+  const healthUrl = new URL('/health', endpoint);
+  let report: HealthReport;
+  try {
+    const token = readToken(dataDir);
+    const response = await fetch(healthUrl, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(5000) });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    report = HealthReportSchema.parse(await response.json());
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+    process.stderr.write(`cannot reach Switchboard at ${healthUrl.origin}: ${cause}\n`);
+    return 2;
+  }
+  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else process.stdout.write(formatStatusTable(report.servers));
+  return report.servers.some((server) => server.state !== 'ready' && server.state !== 'disabled') ? 1 : 0;
+}
+
+/** `everything  ready       13 tools` / `broken  crash-loop  (exited with code 1: Error: missing API key)` */
+export function formatStatusTable(servers: readonly ServerStatus[]): string {
+  if (servers.length === 0) return 'no servers configured\n';
+  const nameWidth = Math.max(...servers.map((s) => s.name.length));
+  const stateWidth = Math.max(...servers.map((s) => s.state.length));
+  return servers
+    .map((server) => {
+      const detail = server.state === 'ready' ? `${server.tools} tool${server.tools === 1 ? '' : 's'}` : server.lastError ? `(${server.lastError})` : '';
+      return `${server.name.padEnd(nameWidth)}  ${server.state.padEnd(stateWidth)}  ${detail}`.trimEnd();
+    })
+    .join('\n')
+    .concat('\n');
+}

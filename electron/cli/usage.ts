@@ -1,0 +1,26 @@
+/** Thrown for a wrong command line: printed as one line plus a hint, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const DEFAULT_PORT = 7780;
+
+export const USAGE = `Usage: switchboard <command> [options]
+
+Commands:
+  serve     Run Switchboard headless: supervise the servers of the config and serve them on one endpoint
+              --config FILE     the mcp.json to use (default: mcp.json in the data dir)
+              --data-dir DIR    where the store, token and default config live
+              --host HOST       interface to bind (default 127.0.0.1)
+              --port N          port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+              --no-ui           do not serve the web UI
+  status    One line per server of a running Switchboard; exit 1 when an enabled server is not ready
+              --url URL         the running Switchboard (default: the one recorded in the data dir)
+              --data-dir DIR
+              --json            print the health report as JSON
+
+Every command accepts --data-dir; the default is the platform's app data folder
+(SWITCHBOARD_DATA_DIR overrides it).`;

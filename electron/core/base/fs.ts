@@ -1,0 +1,33 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Writes a file so that readers see either the old content or the new, never a torn write:
+ * write a temporary file beside it, flush it, then rename over the target. Keeps the target's mode.
+ */
+export function writeFileAtomic(file: string, data: string, options: { mode?: number } = {}): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  let mode = options.mode;
+  if (mode === undefined) {
+    try {
+      mode = fs.statSync(file).mode & 0o777;
+    } catch {
+      mode = 0o644;
+    }
+  }
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+  const fd = fs.openSync(temp, 'w', mode);
+  try {
+    fs.writeFileSync(fd, data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+}

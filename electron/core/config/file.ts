@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Emitter, type Event } from '../base/event.ts';
+import type { Disposable } from '../base/lifecycle.ts';
+import { writeFileAtomic } from '../base/fs.ts';
+import { ConfigError, parseConfig, type ConfigDocument } from './parse.ts';
+
+/** The config file on disk: the last good parse of it, watched for edits, saved atomically. */
+export class ConfigFile implements Disposable {
+  private readonly onDidChangeEmitter = new Emitter<ConfigDocument>();
+  /** A valid edit of the file, to apply. */
+  readonly onDidChange: Event<ConfigDocument> = this.onDidChangeEmitter.event;
+  private readonly onDidFailEmitter = new Emitter<ConfigError>();
+  /** An edit that cannot be used; the last good config stays in force. */
+  readonly onDidFail: Event<ConfigError> = this.onDidFailEmitter.event;
+
+  private document: ConfigDocument | undefined;
+  private lastText: string | undefined;
+  private watcher: fs.FSWatcher | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+
+  constructor(readonly path: string) {}
+
+  /** The last good config. Throws if `load` has not succeeded. */
+  get current(): ConfigDocument {
+    if (!this.document) throw new Error('config not loaded');
+    return this.document;
+  }
+
+  /** Reads and parses the file. Throws ConfigError (with file and field) when it is unusable. */
+  load(): ConfigDocument {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.path, 'utf8');
+    } catch (error) {
+      throw new ConfigError(this.path, [`${path.basename(this.path)}: cannot read ${this.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+    }
+    this.document = parseConfig(text, this.path);
+    this.lastText = text;
+    return this.document;
+  }
+
+  /** Starts watching the file; edits fire onDidChange or onDidFail. Editors that save by rename are handled. */
+  watch(): void {
+    if (this.watcher) return;
+    // Watch the folder, not the file: an editor's rename-on-save replaces the inode a file watch would hold.
+    this.watcher = fs.watch(path.dirname(this.path), { persistent: false }, (_type, name) => {
+      if (name !== null && name !== path.basename(this.path)) return;
+      clearTimeout(this.debounce);
+      this.debounce = setTimeout(() => this.reload(), 100);
+    });
+    this.watcher.on('error', () => undefined);
+  }
+
+  /** Re-reads the file now (also what the watcher calls). */
+  reload(): void {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.path, 'utf8');
+    } catch {
+      return; // Mid-rename or deleted: the last good config keeps running, the next event re-reads.
+    }
+    if (text === this.lastText) return;
+    this.lastText = text;
+    try {
+      this.document = parseConfig(text, this.path);
+    } catch (error) {
+      if (error instanceof ConfigError) this.onDidFailEmitter.fire(error);
+      return;
+    }
+    this.onDidChangeEmitter.fire(this.document);
+  }
+
+  /**
+   * Applies `edit` to the raw JSON of the file and saves it atomically. The raw object is edited in place,
+   * so fields we do not know survive. Throws ConfigError, and writes nothing, if the result is invalid.
+   */
+  update(edit: (raw: Record<string, unknown>) => void): ConfigDocument {
+    const raw = structuredClone(this.document?.raw ?? {});
+    edit(raw);
+    const text = `${JSON.stringify(raw, null, 2)}\n`;
+    const document = parseConfig(text, this.path);
+    writeFileAtomic(this.path, text);
+    this.lastText = text;
+    this.document = document;
+    this.onDidChangeEmitter.fire(document);
+    return document;
+  }
+
+  dispose(): void {
+    clearTimeout(this.debounce);
+    this.watcher?.close();
+    this.watcher = undefined;
+    this.onDidChangeEmitter.dispose();
+    this.onDidFailEmitter.dispose();
+  }
+}
+
+/** Sets one server entry in a raw config, keeping that entry's unknown fields. */
+export function setServerEntry(raw: Record<string, unknown>, name: string, entry: Record<string, unknown>): void {
+  const servers = isRecord(raw.mcpServers) ? raw.mcpServers : {};
+  raw.mcpServers = { ...servers, [name]: entry };
+}
+
+export function removeServerEntry(raw: Record<string, unknown>, name: string): void {
+  if (isRecord(raw.mcpServers)) delete raw.mcpServers[name];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+const stringList = (what: string) =>
+  z.array(z.string({ error: `expected ${what} to hold only strings` }), { error: `expected an array of strings` });
+
+const stringMap = z.record(z.string(), z.string({ error: 'expected a string value' }), {
+  error: 'expected an object of string values',
+});
+
+/** How a crashed server is restarted. */
+export const RestartSchema = z.looseObject({
+  /** Restarts allowed before the server is put in `crash-loop`. */
+  maxRetries: z.number({ error: 'expected a number' }).int().min(0).max(1000).default(5),
+  /** The first backoff delay; each next one doubles, up to maxDelayMs, with jitter. */
+  initialDelayMs: z.number({ error: 'expected a number' }).int().min(0).default(500),
+  maxDelayMs: z.number({ error: 'expected a number' }).int().min(0).default(30_000),
+  /** A server up this long is stable again: its restart counter resets. */
+  stableAfterMs: z.number({ error: 'expected a number' }).int().min(0).default(60_000),
+});
+export type RestartConfig = z.infer<typeof RestartSchema>;
+
+/**
+ * One entry of `mcpServers`: Claude Desktop's `command`/`args`/`env`, plus our optional fields.
+ * Unknown fields are kept (looseObject) so a round trip through the app never loses them.
+ */
+export const ServerEntrySchema = z
+  .looseObject(
+    {
+      command: z.string({ error: 'expected a string' }).min(1, { error: 'must not be empty' }).optional(),
+      args: stringList('args').default([]),
+      env: stringMap.default({}),
+      cwd: z.string({ error: 'expected a string' }).optional(),
+      disabled: z.boolean({ error: 'expected true or false' }).default(false),
+      replicas: z.number({ error: 'expected a number' }).int().min(1).max(32).default(1),
+      /** Per-request timeout towards this server. */
+      timeoutMs: z.number({ error: 'expected a number' }).int().positive().default(60_000),
+      /** How long the spawn and MCP handshake may take before the attempt counts as failed. */
+      startupTimeoutMs: z.number({ error: 'expected a number' }).int().positive().default(60_000),
+      restart: z.union([z.literal(false), RestartSchema], { error: 'expected false or an object' }).default(() => RestartSchema.parse({})),
+      tools: z
+        .looseObject({ allow: stringList('tools.allow').optional(), deny: stringList('tools.deny').optional() }, { error: 'expected an object' })
+        .optional(),
+      alias: z.string({ error: 'expected a string' }).min(1).optional(),
+      prefix: z.boolean({ error: 'expected true or false' }).default(true),
+      url: z.url({ error: 'expected an http(s) URL' }).optional(),
+      headers: stringMap.optional(),
+      type: z.enum(['stdio', 'http', 'streamable-http', 'sse'], { error: 'expected stdio, http, streamable-http or sse' }).optional(),
+    },
+    { error: 'expected an object with a command (or a url)' },
+  )
+  .superRefine((entry, ctx) => {
+    if (entry.command === undefined && entry.url === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'needs a command (or a url for a remote server)', path: ['command'] });
+    }
+    if (entry.command !== undefined && entry.url !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'has both a command and a url: keep one', path: ['url'] });
+    }
+  });
+
+/** A parsed, defaulted server entry, with its name. */
+export type ServerConfig = z.infer<typeof ServerEntrySchema> & { readonly name: string };
+
+export const ConfigFileSchema = z.looseObject(
+  {
+    mcpServers: z.record(z.string(), ServerEntrySchema, { error: 'expected an object mapping server names to entries' }).default({}),
+  },
+  { error: 'expected a JSON object with an mcpServers object' },
+);

@@ -1,0 +1,109 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Switchboard } from '../switchboard.ts';
+
+export interface HttpServerOptions {
+  /** Interface to bind. Loopback unless the user says otherwise (a container, say). */
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+}
+
+/** A request handler for one path; returns false to fall through. */
+export type Route = (request: http.IncomingMessage, response: http.ServerResponse, url: URL) => boolean | Promise<boolean>;
+
+/**
+ * The app's one HTTP server: `/health` now, the MCP endpoint and the UI later. Every request's Host header
+ * must name this server (a DNS-rebinding page gets 403).
+ */
+export class HttpServer {
+  private readonly server: http.Server;
+  private readonly routes: Route[] = [];
+  private port = 0;
+
+  constructor(
+    private readonly app: Switchboard,
+    private readonly options: HttpServerOptions,
+  ) {
+    this.server = http.createServer((request, response) => void this.handle(request, response));
+    this.server.keepAliveTimeout = 65_000;
+    this.routes.push((request, response, url) => this.health(request, response, url));
+  }
+
+  /** Adds a route before the built-in fallback (404). */
+  addRoute(route: Route): void {
+    this.routes.push(route);
+  }
+
+  async listen(): Promise<{ url: string; port: number }> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    return { url: this.baseUrl, port: this.port };
+  }
+
+  get baseUrl(): string {
+    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    return `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${this.port}`;
+  }
+
+  /** Stops accepting, ends idle keep-alive connections, waits for open requests up to `graceMs`. */
+  async close(graceMs = 2000): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    try {
+      if (!this.isAllowedHost(request.headers.host)) {
+        sendJson(response, 403, { error: 'forbidden host' });
+        return;
+      }
+      const url = new URL(request.url ?? '/', this.baseUrl);
+      for (const route of this.routes) {
+        if (await route(request, response, url)) return;
+      }
+      sendJson(response, 404, { error: `no such path: ${url.pathname}` });
+    } catch (error) {
+      if (!response.headersSent) sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
+      else response.destroy();
+    }
+  }
+
+  private isAllowedHost(host: string | undefined): boolean {
+    if (host === undefined) return false;
+    const bound = this.options.host;
+    const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
+    if (bound !== '127.0.0.1' && bound !== '::1' && bound !== 'localhost') {
+      // Bound beyond loopback on purpose (a container): the operator's own names are not known here.
+      return true;
+    }
+    const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
+    if (!match) return false;
+    return names.has(match[1]!.toLowerCase()) && (match[2] === undefined || Number(match[2]) === this.port);
+  }
+
+  private health(request: http.IncomingMessage, response: http.ServerResponse, url: URL): boolean {
+    if (url.pathname !== '/health') return false;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      sendJson(response, 405, { error: 'use GET' });
+      return true;
+    }
+    sendJson(response, 200, this.app.health());
+    return true;
+  }
+}
+
+export function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  response.end(text);
+}

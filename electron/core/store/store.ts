@@ -1,0 +1,84 @@
+import path from 'node:path';
+import type { Disposable } from '../base/lifecycle.ts';
+import { isAlive, processStartToken } from '../process/os-process.ts';
+import { openDatabase, type Db } from './database.ts';
+import { LogBook, type LogBookOptions } from './logs.ts';
+import { ProcessRegistry } from './processes.ts';
+
+/** The data dir is held by another live Switchboard. */
+export class DataDirInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(`another Switchboard (pid ${pid}) is using the data dir ${dataDir}; stop it or pass a different --data-dir`);
+    this.name = 'DataDirInUseError';
+  }
+}
+
+export interface StoreOptions {
+  logs?: LogBookOptions;
+}
+
+/**
+ * The app's sqlite store in the data dir (`switchboard.db`): process registry, logs and settings.
+ * Opening it claims the data dir for this process; a second live Switchboard on the same dir is refused.
+ */
+export class Store implements Disposable {
+  readonly processes: ProcessRegistry;
+  readonly logs: LogBook;
+  private retentionTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly db: Db,
+    options: StoreOptions,
+  ) {
+    this.processes = new ProcessRegistry(db);
+    this.logs = new LogBook(db, options.logs);
+  }
+
+  static open(dataDir: string, options: StoreOptions = {}): Store {
+    const db = openDatabase(path.join(dataDir, 'switchboard.db'));
+    try {
+      claimOwnership(db, dataDir);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    const store = new Store(db, options);
+    store.logs.applyRetention();
+    store.retentionTimer = setInterval(() => store.logs.applyRetention(), 10 * 60_000);
+    store.retentionTimer.unref();
+    return store;
+  }
+
+  getSetting(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /** Writes everything queued, releases the data dir and closes the database. */
+  dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.retentionTimer);
+    this.logs.dispose();
+    this.db.prepare('DELETE FROM owner WHERE pid = ?').run(process.pid);
+    this.db.close();
+  }
+}
+
+function claimOwnership(db: Db, dataDir: string): void {
+  db.transaction(() => {
+    const owner = db.prepare('SELECT pid, token FROM owner WHERE id = 1').get() as { pid: number; token: string | null } | undefined;
+    if (owner && owner.pid !== process.pid && isAlive(owner.pid) && processStartToken(owner.pid) === owner.token) {
+      throw new DataDirInUseError(dataDir, owner.pid);
+    }
+    db.prepare('INSERT OR REPLACE INTO owner (id, pid, token, started_at) VALUES (1, ?, ?, ?)').run(process.pid, processStartToken(process.pid), Date.now());
+  }).immediate();
+}

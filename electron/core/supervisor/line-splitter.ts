@@ -1,0 +1,60 @@
+import { StringDecoder } from 'node:string_decoder';
+
+/**
+ * Splits a byte stream into lines. A line longer than `maxLineLength` characters is cut there and the
+ * rest of it skipped (and counted), so a runaway writer without newlines cannot grow our memory.
+ */
+export class LineSplitter {
+  private readonly decoder = new StringDecoder('utf8');
+  private partial = '';
+  private skipping = false;
+  private skippedChars = 0;
+
+  constructor(
+    private readonly onLine: (line: string, truncatedBy: number) => void,
+    private readonly maxLineLength: number,
+  ) {}
+
+  push(chunk: Buffer | string): void {
+    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    let start = 0;
+    for (let newline = text.indexOf('\n', start); newline !== -1; newline = text.indexOf('\n', start)) {
+      this.take(text.slice(start, newline), true);
+      start = newline + 1;
+    }
+    if (start < text.length) this.take(text.slice(start), false);
+  }
+
+  /** Emits what is left (a last line without a newline). */
+  end(): void {
+    const rest = this.decoder.end();
+    if (rest) this.take(rest, false);
+    if (this.partial !== '' || this.skipping) this.emit();
+  }
+
+  private take(piece: string, complete: boolean): void {
+    if (this.skipping) {
+      this.skippedChars += piece.length;
+    } else {
+      const room = this.maxLineLength - this.partial.length;
+      if (piece.length > room) {
+        this.partial += piece.slice(0, room);
+        this.skippedChars += piece.length - room;
+        this.skipping = true;
+      } else {
+        this.partial += piece;
+      }
+    }
+    if (complete) this.emit();
+  }
+
+  private emit(): void {
+    let line = this.partial;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    const skipped = this.skippedChars;
+    this.partial = '';
+    this.skipping = false;
+    this.skippedChars = 0;
+    this.onLine(line, skipped);
+  }
+}

@@ -1,0 +1,491 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import { Client, type ClientCapabilities, type Prompt, type Resource, type ResourceTemplateType, type Tool } from '@modelcontextprotocol/client';
+import type { ServerState, ServerStatus, StateReason, StatusChange } from '../../../shared/model.ts';
+import type { ServerConfig } from '../config/schema.ts';
+import { Emitter, type Event } from '../base/event.ts';
+import type { Disposable } from '../base/lifecycle.ts';
+import { processStartToken, terminateGroup, waitForGroupExit } from '../process/os-process.ts';
+import type { NewLogEntry } from '../store/logs.ts';
+import type { ProcessRegistry } from '../store/processes.ts';
+import { buildEnv, expandVariables, launchSpec, resolveCommand, type HostVariables } from './launch.ts';
+import { DEFAULT_CAPTURE_LIMITS, OutputCapture, summarizeStderr, type CaptureLimits } from './output-capture.ts';
+import { RestartPolicy } from './restart-policy.ts';
+import { ChildStdioTransport } from './stdio-transport.ts';
+
+/** What a server offers, listed when it becomes ready and refreshed on its list_changed notifications. */
+export interface Catalog {
+  readonly tools: readonly Tool[];
+  readonly resources: readonly Resource[];
+  readonly resourceTemplates: readonly ResourceTemplateType[];
+  readonly prompts: readonly Prompt[];
+}
+
+export const EMPTY_CATALOG: Catalog = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
+
+/** Where servers are launched from: resolved once per app run, shared by every server. */
+export interface LaunchEnvironment {
+  readonly parentEnv: NodeJS.ProcessEnv;
+  /** The PATH servers get and commands are resolved against (the login shell's, merged with ours). */
+  readonly pathValue: string;
+  readonly variables: HostVariables;
+}
+
+/** What a ManagedServer needs from the app around it. */
+export interface ServerHost {
+  readonly registry: ProcessRegistry;
+  log(entry: NewLogEntry): void;
+  launchEnvironment(): Promise<LaunchEnvironment>;
+  readonly clientInfo: { name: string; version: string };
+  readonly clientCapabilities?: ClientCapabilities;
+  /** Called on every new upstream client before it connects (to register request handlers). */
+  configureClient?(client: Client, server: string): void;
+  readonly captureLimits?: CaptureLimits;
+  readonly healthCheck?: { intervalMs: number; timeoutMs: number; misses: number };
+  readonly stopGrace?: { stdinMs: number; termMs: number };
+  readonly random?: () => number;
+}
+
+type FailureKind = 'launch-failed' | 'crashed' | 'clean-exit' | 'handshake-failed' | 'unresponsive';
+
+type ExitInfo = { kind: 'spawn-error'; error: NodeJS.ErrnoException } | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null };
+
+/** One incarnation of the server: a process group, its pipes and the MCP client on them. */
+interface Run {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly pid: number;
+  readonly stderr: OutputCapture;
+  readonly stderrEnded: Promise<void>;
+  readonly client: Client;
+  readonly exited: Promise<ExitInfo>;
+  stopping: boolean;
+  failed: boolean;
+  pingTimer?: NodeJS.Timeout;
+  noiseSeen: boolean;
+}
+
+const DEFAULT_HEALTH = { intervalMs: 30_000, timeoutMs: 10_000, misses: 2 };
+const DEFAULT_STOP_GRACE = { stdinMs: 1000, termMs: 2000 };
+
+/**
+ * One configured server, supervised: spawned in its own process group, connected with the MCP SDK client,
+ * restarted with backoff when it fails, stopped as a whole group. Every state change is an event with a reason.
+ */
+export class ManagedServer implements Disposable {
+  private readonly onDidChangeStatusEmitter = new Emitter<StatusChange>();
+  readonly onDidChangeStatus: Event<StatusChange> = this.onDidChangeStatusEmitter.event;
+  private readonly onDidChangeCatalogEmitter = new Emitter<Catalog>();
+  readonly onDidChangeCatalog: Event<Catalog> = this.onDidChangeCatalogEmitter.event;
+
+  private state: ServerState = 'stopped';
+  private since = Date.now();
+  private readySince: number | null = null;
+  private nextRestartAt: number | null = null;
+  private lastError: string | null = null;
+  private restarts = 0;
+  private run: Run | undefined;
+  /** Bumped by every start and stop; an async step that finds it changed abandons its work. */
+  private generation = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private teardown: Promise<void> = Promise.resolve();
+  private policy: RestartPolicy;
+  private catalogValue: Catalog = EMPTY_CATALOG;
+  private disposed = false;
+
+  constructor(
+    private configValue: ServerConfig,
+    private readonly host: ServerHost,
+  ) {
+    this.policy = new RestartPolicy(configValue.restart === false ? { maxRetries: 0, initialDelayMs: 0, maxDelayMs: 0, stableAfterMs: 0 } : configValue.restart, host.random);
+    if (configValue.disabled) this.state = 'disabled';
+  }
+
+  get name(): string {
+    return this.configValue.name;
+  }
+
+  get config(): ServerConfig {
+    return this.configValue;
+  }
+
+  get catalog(): Catalog {
+    return this.catalogValue;
+  }
+
+  /** The connected MCP client, while the server is ready. */
+  get client(): Client | undefined {
+    return this.state === 'ready' ? this.run?.client : undefined;
+  }
+
+  /** The last stderr lines of the current (or last) process. */
+  get recentStderr(): readonly string[] {
+    return this.run?.stderr.recent ?? [];
+  }
+
+  status(): ServerStatus {
+    return {
+      name: this.name,
+      state: this.state,
+      pid: this.run?.pid ?? null,
+      tools: this.catalogValue.tools.length,
+      resources: this.catalogValue.resources.length,
+      prompts: this.catalogValue.prompts.length,
+      restarts: this.restarts,
+      lastError: this.lastError,
+      since: this.since,
+      readySince: this.readySince,
+      nextRestartAt: this.nextRestartAt,
+    };
+  }
+
+  /** Starts the server (a no-op while it runs or starts). A disabled server stays disabled. */
+  start(reason: StateReason): void {
+    if (this.disposed) return;
+    if (this.configValue.disabled) {
+      this.setState('disabled', reason === 'config-added' ? 'config-added' : 'disabled', null);
+      return;
+    }
+    if (this.state === 'starting' || this.state === 'ready' || this.state === 'stopping') return;
+    if (reason.startsWith('manual') || reason.startsWith('config') || reason === 'enabled') {
+      this.policy.reset();
+      this.restarts = 0;
+    }
+    clearTimeout(this.restartTimer);
+    void this.launch(reason);
+  }
+
+  /** Stops the server's whole process group: close stdin, wait, SIGTERM, wait, SIGKILL. */
+  async stop(reason: StateReason, options: { deadline?: number } = {}): Promise<void> {
+    clearTimeout(this.restartTimer);
+    this.nextRestartAt = null;
+    this.generation++;
+    const run = this.run;
+    const finalState: ServerState = this.configValue.disabled ? 'disabled' : 'stopped';
+    if (!run) {
+      await this.teardown;
+      if (this.state !== finalState) this.setState(finalState, reason, null);
+      return;
+    }
+    run.stopping = true;
+    this.setState('stopping', reason, null);
+    await this.stopRun(run, options.deadline);
+    if (this.run === run) this.run = undefined;
+    this.readySince = null;
+    this.setCatalog(EMPTY_CATALOG);
+    this.setState(finalState, reason, null);
+  }
+
+  async restart(reason: StateReason = 'manual-restart'): Promise<void> {
+    await this.stop(reason);
+    this.start(reason);
+  }
+
+  /** Applies a changed config entry: the server restarts with it (or stops, if now disabled). */
+  async reconfigure(config: ServerConfig, reason: StateReason): Promise<void> {
+    await this.stop(reason);
+    this.configValue = config;
+    this.policy = new RestartPolicy(config.restart === false ? { maxRetries: 0, initialDelayMs: 0, maxDelayMs: 0, stableAfterMs: 0 } : config.restart, this.host.random);
+    if (config.disabled) this.setState('disabled', 'disabled', null);
+    else this.start(reason);
+  }
+
+  private async launch(reason: StateReason): Promise<void> {
+    const generation = ++this.generation;
+    this.nextRestartAt = null;
+    this.setState('starting', reason, null);
+    await this.teardown; // The previous incarnation's group must be gone before a new one starts.
+    let spawnArgs: Parameters<typeof spawn>;
+    let commandLine: string;
+    try {
+      const prepared = await this.prepareLaunch();
+      spawnArgs = prepared.spawnArgs;
+      commandLine = prepared.commandLine;
+    } catch (error) {
+      if (generation === this.generation) this.fail(undefined, 'launch-failed', errorMessage(error));
+      return;
+    }
+    if (generation !== this.generation) return;
+
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = spawn(...spawnArgs) as ChildProcessWithoutNullStreams;
+    } catch (error) {
+      this.fail(undefined, 'launch-failed', `spawn ${this.configValue.command}: ${errorMessage(error)}`);
+      return;
+    }
+    const exited = new Promise<ExitInfo>((resolve) => {
+      child.once('error', (error) => resolve({ kind: 'spawn-error', error }));
+      child.once('exit', (code, signal) => resolve({ kind: 'exit', code, signal }));
+    });
+    if (child.pid === undefined) {
+      const info = await exited;
+      const detail = info.kind === 'spawn-error' ? `spawn ${this.configValue.command} ${info.error.code ?? info.error.message}` : 'spawn failed';
+      if (generation === this.generation) this.fail(undefined, 'launch-failed', detail);
+      return;
+    }
+    const pid = child.pid;
+    this.host.registry.add({
+      pid,
+      pgid: pid,
+      server: this.name,
+      command: commandLine,
+      startToken: processStartToken(pid),
+      ownerPid: process.pid,
+      ownerToken: processStartToken(process.pid),
+      startedAt: Date.now(),
+    });
+    const stderr = new OutputCapture('stderr', (stream, level, message) => this.host.log({ server: this.name, stream, level, message }), this.host.captureLimits ?? DEFAULT_CAPTURE_LIMITS);
+    const stderrEnded = new Promise<void>((resolve) => child.stderr.once('close', () => resolve()));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stderr.once('end', () => stderr.end());
+    const client = this.createClient();
+    const run: Run = { child, pid, stderr, stderrEnded, client, exited, stopping: false, failed: false, noiseSeen: false };
+    const transport = new ChildStdioTransport(child.stdin, child.stdout, (line) => this.onNoise(run, line));
+    this.run = run;
+    this.log('info', `started (pid ${pid}): ${commandLine}`);
+    void exited.then((info) => this.onExit(run, info));
+
+    const timeoutMs = this.configValue.startupTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      client.connect(transport).then(
+        () => ({ kind: 'connected' as const }),
+        (error: unknown) => ({ kind: 'error' as const, error }),
+      ),
+      exited.then(() => ({ kind: 'exited' as const })),
+      new Promise<{ kind: 'timeout' }>((resolve) => (timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (this.run !== run || run.stopping || run.failed) return;
+    if (outcome.kind === 'exited') return; // onExit reports it, with the exit code and stderr.
+    if (outcome.kind === 'timeout') {
+      this.fail(run, 'handshake-failed', `no MCP handshake within ${formatMs(timeoutMs)} (is it an MCP server speaking stdio?)`);
+      return;
+    }
+    if (outcome.kind === 'error') {
+      // A handshake that failed because the process died is reported by onExit, with the reason.
+      if (await settlesWithin(exited, 500)) return;
+      if (this.run !== run || run.stopping || run.failed) return;
+      this.fail(run, 'handshake-failed', `MCP handshake failed: ${errorMessage(outcome.error)}`);
+      return;
+    }
+    const catalog = await this.listCatalog(client);
+    if (this.run !== run || run.stopping || run.failed) return;
+    this.catalogValue = catalog;
+    this.policy.recordReady(Date.now());
+    this.readySince = Date.now();
+    this.lastError = null;
+    this.setState('ready', 'handshake-complete', null);
+    this.onDidChangeCatalogEmitter.fire(catalog);
+    this.startHealthChecks(run);
+  }
+
+  private async prepareLaunch(): Promise<{ spawnArgs: Parameters<typeof spawn>; commandLine: string }> {
+    const config = this.configValue;
+    if (config.command === undefined) throw new Error('remote servers (url) are served by the gateway, not spawned');
+    const environment = await this.host.launchEnvironment();
+    const expand = (value: string) => expandVariables(value, environment.variables, environment.parentEnv);
+    const command = expand(config.command);
+    const args = config.args.map(expand);
+    const cwd = config.cwd !== undefined ? expand(config.cwd) : environment.variables.home;
+    if (!fs.existsSync(cwd)) throw new Error(`cwd ${cwd} does not exist`);
+    const configuredEnv = Object.fromEntries(Object.entries(config.env).map(([key, value]) => [key, expand(value)]));
+    // The app's own Node runtime (Electron) needs its marker variable to behave as Node.
+    const runtimeEnv = config.command.includes('${switchboard:node}') ? environment.variables.node.env : {};
+    const env = buildEnv(environment.parentEnv, environment.pathValue, { ...runtimeEnv, ...configuredEnv });
+    const resolved = resolveCommand(command, { cwd, pathValue: env.PATH ?? env.Path ?? environment.pathValue, pathExt: env.PATHEXT });
+    const spec = launchSpec(resolved, args, process.platform, env.ComSpec);
+    return {
+      spawnArgs: [
+        spec.file,
+        spec.args,
+        {
+          cwd,
+          env,
+          stdio: ['pipe', 'pipe', 'pipe'],
+          // Its own process group (setsid): a stop signals the group, so wrappers' children go too.
+          detached: process.platform !== 'win32',
+          windowsHide: true,
+          windowsVerbatimArguments: spec.windowsVerbatimArguments,
+        },
+      ],
+      commandLine: [resolved, ...args].join(' '),
+    };
+  }
+
+  private createClient(): Client {
+    const client = new Client(this.host.clientInfo, {
+      capabilities: this.host.clientCapabilities ?? {},
+      listChanged: {
+        tools: { debounceMs: 50, onChanged: (error, tools) => !error && tools && this.setCatalog({ ...this.catalogValue, tools }) },
+        prompts: { debounceMs: 50, onChanged: (error, prompts) => !error && prompts && this.setCatalog({ ...this.catalogValue, prompts }) },
+        resources: {
+          debounceMs: 50,
+          onChanged: (error, resources) => {
+            if (error || !resources) return;
+            void this.listTemplates(client).then((resourceTemplates) => this.setCatalog({ ...this.catalogValue, resources, resourceTemplates }));
+          },
+        },
+      },
+    });
+    this.host.configureClient?.(client, this.name);
+    return client;
+  }
+
+  private async listCatalog(client: Client): Promise<Catalog> {
+    const capabilities = client.getServerCapabilities() ?? {};
+    const options = { timeout: this.configValue.timeoutMs };
+    const attempt = async <T>(what: string, list: () => Promise<T[]>): Promise<T[]> => {
+      try {
+        return await list();
+      } catch (error) {
+        this.log('warn', `listing ${what} failed: ${errorMessage(error)}`);
+        return [];
+      }
+    };
+    const [tools, resources, resourceTemplates, prompts] = await Promise.all([
+      capabilities.tools ? attempt('tools', async () => (await client.listTools(undefined, options)).tools) : [],
+      capabilities.resources ? attempt('resources', async () => (await client.listResources(undefined, options)).resources) : [],
+      capabilities.resources ? this.listTemplates(client) : [],
+      capabilities.prompts ? attempt('prompts', async () => (await client.listPrompts(undefined, options)).prompts) : [],
+    ]);
+    return { tools, resources, resourceTemplates, prompts };
+  }
+
+  private async listTemplates(client: Client): Promise<ResourceTemplateType[]> {
+    try {
+      return (await client.listResourceTemplates(undefined, { timeout: this.configValue.timeoutMs })).resourceTemplates;
+    } catch {
+      return []; // Templates are optional: many servers with resources have none.
+    }
+  }
+
+  private setCatalog(catalog: Catalog): void {
+    if (catalog === this.catalogValue) return;
+    this.catalogValue = catalog;
+    this.onDidChangeCatalogEmitter.fire(catalog);
+  }
+
+  private startHealthChecks(run: Run): void {
+    const health = this.host.healthCheck ?? DEFAULT_HEALTH;
+    let misses = 0;
+    let inFlight = false;
+    run.pingTimer = setInterval(() => {
+      if (inFlight || this.run !== run || run.stopping || run.failed) return;
+      inFlight = true;
+      run.client.ping({ timeout: health.timeoutMs }).then(
+        () => {
+          misses = 0;
+          inFlight = false;
+        },
+        () => {
+          inFlight = false;
+          misses++;
+          if (misses >= health.misses && this.run === run && !run.stopping && !run.failed) {
+            this.fail(run, 'unresponsive', `unresponsive: ${misses} pings in a row went unanswered for ${formatMs(health.timeoutMs)}`);
+          }
+        },
+      );
+    }, health.intervalMs);
+    run.pingTimer.unref();
+  }
+
+  private onNoise(run: Run, line: string): void {
+    if (!run.noiseSeen) {
+      run.noiseSeen = true;
+      this.log('warn', 'wrote a line on stdout that is not JSON-RPC; such lines are moved to the log (stream stdout) and skipped');
+    }
+    this.host.log({ server: this.name, stream: 'stdout', level: 'warn', message: line });
+  }
+
+  private async onExit(run: Run, info: ExitInfo): Promise<void> {
+    if (run.stopping || run.failed || this.run !== run) return;
+    // 'exit' can come before the last stderr bytes are read; the reason is usually in them.
+    await settlesWithin(run.stderrEnded, 250);
+    if (run.stopping || run.failed || this.run !== run) return;
+    if (info.kind === 'spawn-error') {
+      this.fail(run, 'launch-failed', `spawn ${this.configValue.command} ${info.error.code ?? info.error.message}`);
+      return;
+    }
+    const summary = summarizeStderr(run.stderr.recent);
+    const how = info.signal ? `killed by ${info.signal}` : `exited with code ${info.code}`;
+    this.fail(run, info.code === 0 ? 'clean-exit' : 'crashed', summary ? `${how}: ${summary}` : how);
+  }
+
+  /** The current attempt failed: tear it down and restart with backoff, or give up. */
+  private fail(run: Run | undefined, kind: FailureKind, message: string): void {
+    if (run) {
+      run.failed = true;
+      if (this.run === run) this.run = undefined;
+      this.teardown = this.stopRun(run, Date.now() + 3000);
+    }
+    this.readySince = null;
+    this.lastError = message;
+    this.setCatalog(EMPTY_CATALOG);
+    if (kind === 'launch-failed' || this.configValue.restart === false) {
+      this.setState('failed', kind, message);
+      return;
+    }
+    const decision = this.policy.recordFailure(Date.now());
+    if (decision.action === 'give-up') {
+      this.setState('crash-loop', 'too-many-restarts', `${message} (gave up after ${decision.attempts} failures in a row; restart it by hand)`);
+      return;
+    }
+    this.restarts++;
+    this.nextRestartAt = Date.now() + decision.delayMs;
+    this.setState('restarting', kind, `${message}; restart ${decision.attempt} in ${formatMs(decision.delayMs)}`);
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => void this.launch('backoff-elapsed'), decision.delayMs);
+  }
+
+  private async stopRun(run: Run, deadline?: number): Promise<void> {
+    clearInterval(run.pingTimer);
+    const grace = this.host.stopGrace ?? DEFAULT_STOP_GRACE;
+    const remaining = deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(0, deadline - Date.now());
+    // Closing the client closes stdin: well-behaved stdio servers exit on EOF.
+    await run.client.close().catch(() => undefined);
+    if (!(await waitForGroupExit(run.pid, Math.min(grace.stdinMs, remaining * 0.3)))) {
+      const outcome = await terminateGroup(run.pid, Math.min(grace.termMs, remaining * 0.5));
+      if (outcome === 'killed') this.log('warn', `did not exit on SIGTERM; killed with SIGKILL`);
+      if (outcome === 'survived') this.log('error', `process group ${run.pid} survived SIGKILL`);
+    }
+    run.stderr.dispose();
+    this.host.registry.remove(run.pid);
+  }
+
+  private setState(state: ServerState, reason: StateReason, detail: string | null): void {
+    const previous = this.state;
+    this.state = state;
+    this.since = Date.now();
+    if (state !== 'restarting') this.nextRestartAt = null;
+    this.log(state === 'failed' || state === 'crash-loop' || state === 'restarting' ? 'error' : 'info', `${previous} → ${state} (${reason})${detail ? `: ${detail}` : ''}`);
+    this.onDidChangeStatusEmitter.fire({ server: this.name, previous, state, reason, detail });
+  }
+
+  private log(level: NewLogEntry['level'], message: string): void {
+    this.host.log({ server: this.name, stream: 'lifecycle', level, message });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.restartTimer);
+    if (this.run) clearInterval(this.run.pingTimer);
+    this.onDidChangeStatusEmitter.dispose();
+    this.onDidChangeCatalogEmitter.dispose();
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${+(ms / 1000).toFixed(1)} s` : `${ms} ms`;
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const result = await Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  return result;
+}

@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import type { ClientCapabilities } from '@modelcontextprotocol/client';
+import type { HealthReport, LogLevel } from '../../shared/model.ts';
+import { ConfigFile } from './config/file.ts';
+import { dataDirFiles, ensureConfig } from './data-dir.ts';
+import { Emitter, type Event } from './base/event.ts';
+import { DisposableStore } from './base/lifecycle.ts';
+import { sweepLeftovers } from './process/leftovers.ts';
+import { Store, type StoreOptions } from './store/store.ts';
+import type { NewLogEntry } from './store/logs.ts';
+import { mergePathLists, resolveLoginShellPath } from './supervisor/launch.ts';
+import type { LaunchEnvironment, ServerHost } from './supervisor/managed-server.ts';
+import type { CaptureLimits } from './supervisor/output-capture.ts';
+import { Supervisor } from './supervisor/supervisor.ts';
+
+export interface SwitchboardOptions {
+  dataDir: string;
+  /** Defaults to `mcp.json` in the data dir, created with the demo server when missing. */
+  configPath?: string;
+  version: string;
+  /** Folder of bundled resources (the demo server). */
+  resourcesDir: string;
+  /** The Node runtime for `${switchboard:node}`: Node itself, or Electron with ELECTRON_RUN_AS_NODE. */
+  nodeRuntime?: { path: string; env: Record<string, string> };
+  /** Resolve PATH from the user's login shell (GUI apps get a bare PATH). Default: on macOS only. */
+  loginShellPath?: boolean;
+  /** Capabilities the upstream clients declare to servers. */
+  clientCapabilities?: ClientCapabilities;
+  store?: StoreOptions;
+  captureLimits?: CaptureLimits;
+  healthCheck?: ServerHost['healthCheck'];
+  stopGrace?: ServerHost['stopGrace'];
+  /** Parent environment for servers (tests pass their own). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** An app-level log line, also echoed by hosts (the CLI prints them to stderr). */
+export interface AppLogLine {
+  level: LogLevel;
+  message: string;
+}
+
+/**
+ * The core, composed: store, config, supervisor. The same object runs inside Electron's main process and
+ * inside `switchboard serve`; hosts add their own surfaces (HTTP, IPC, windows) around it.
+ */
+export class Switchboard {
+  private readonly disposables = new DisposableStore();
+  private readonly onDidLogEmitter = new Emitter<AppLogLine>();
+  /** App-level events worth telling a person about (config errors, leftovers stopped). */
+  readonly onDidLog: Event<AppLogLine> = this.onDidLogEmitter.event;
+  private readonly startedAt = Date.now();
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    readonly options: SwitchboardOptions,
+    readonly store: Store,
+    readonly config: ConfigFile,
+    readonly supervisor: Supervisor,
+  ) {}
+
+  /**
+   * Opens the data dir (refusing one held by another live Switchboard), stops what a previous run left
+   * behind, loads the config (a ConfigError names the file and field) and starts every enabled server.
+   */
+  static async start(options: SwitchboardOptions, onLog?: (line: AppLogLine) => void): Promise<Switchboard> {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    const configPath = options.configPath ?? dataDirFiles(options.dataDir).config;
+    const store = Store.open(options.dataDir, options.store);
+    const appLog = (level: LogLevel, message: string) => {
+      store.logs.append({ server: null, stream: 'app', level, message });
+      onLog?.({ level, message });
+    };
+    try {
+      const leftovers = await sweepLeftovers(store.processes);
+      if (leftovers.length > 0) {
+        const list = leftovers.map((l) => `${l.server} (pid ${l.pid}, ${l.outcome})`).join(', ');
+        appLog('warn', `stopped ${leftovers.length} process group(s) left behind by a previous run: ${list}`);
+      }
+      if (ensureConfig(configPath)) appLog('info', `created ${configPath} with the demo server`);
+      const config = new ConfigFile(configPath);
+      config.load();
+
+      const env = options.env ?? process.env;
+      let environment: Promise<LaunchEnvironment> | undefined;
+      const host: ServerHost = {
+        registry: store.processes,
+        log: (entry: NewLogEntry) => store.logs.append(entry),
+        launchEnvironment: () =>
+          (environment ??= (async () => {
+            const useShell = options.loginShellPath ?? process.platform === 'darwin';
+            const shellPath = useShell ? await resolveLoginShellPath(env.SHELL) : undefined;
+            return {
+              parentEnv: env,
+              pathValue: mergePathLists([env.PATH, shellPath]),
+              variables: {
+                node: options.nodeRuntime ?? { path: process.execPath, env: {} },
+                resources: options.resourcesDir,
+                dataDir: options.dataDir,
+                home: env.HOME ?? os.homedir(),
+              },
+            };
+          })()),
+        clientInfo: { name: 'mcp-switchboard', version: options.version },
+        clientCapabilities: options.clientCapabilities,
+        captureLimits: options.captureLimits,
+        healthCheck: options.healthCheck,
+        stopGrace: options.stopGrace,
+      };
+      const supervisor = new Supervisor(host);
+      const app = new Switchboard(options, store, config, supervisor);
+      app.disposables.add(app.onDidLog((line) => onLog?.(line)));
+      app.disposables.add(
+        config.onDidChange((document) => {
+          if (supervisor.isShuttingDown) return;
+          void supervisor.apply(document.servers).then((diff) => {
+            const parts = [
+              diff.added.length && `added ${diff.added.map((s) => s.name).join(', ')}`,
+              diff.removed.length && `removed ${diff.removed.join(', ')}`,
+              diff.changed.length && `changed ${diff.changed.map((s) => s.name).join(', ')}`,
+            ].filter(Boolean);
+            if (parts.length) app.log('info', `config applied: ${parts.join('; ')}`);
+          });
+        }),
+      );
+      app.disposables.add(config.onDidFail((error) => app.log('error', `config change ignored, the last good config keeps running:\n${error.message}`)));
+      config.watch();
+      app.disposables.add(config);
+      void supervisor.apply(config.current.servers);
+      return app;
+    } catch (error) {
+      store.dispose();
+      throw error;
+    }
+  }
+
+  log(level: LogLevel, message: string): void {
+    this.store.logs.append({ server: null, stream: 'app', level, message });
+    this.onDidLogEmitter.fire({ level, message });
+  }
+
+  /** Overall and per-server health, as `/health` and `switchboard status` report it. */
+  health(): HealthReport {
+    const servers = this.supervisor.statuses();
+    const enabled = servers.filter((s) => s.state !== 'disabled');
+    let status: HealthReport['status'];
+    if (enabled.length === 0) status = 'empty';
+    else if (enabled.every((s) => s.state === 'ready')) status = 'ok';
+    else if (enabled.every((s) => s.state === 'ready' || s.state === 'starting')) status = 'starting';
+    else status = 'degraded';
+    return { status, version: this.options.version, uptimeMs: Date.now() - this.startedAt, servers };
+  }
+
+  /** Stops every server under one deadline, writes what is queued and closes the store. Idempotent. */
+  shutdown(deadlineMs = 5000): Promise<void> {
+    this.stopping ??= (async () => {
+      this.config.dispose();
+      await this.supervisor.shutdown(deadlineMs);
+      this.disposables.dispose();
+      this.supervisor.dispose();
+      this.store.dispose();
+      this.onDidLogEmitter.dispose();
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The domain model shared by the core and the UI: server states, statuses and log entries.
+ * Each name has two forms: a zod schema for runtime checks and the type inferred from it.
+ */
+import { z } from 'zod';
+
+/** Every state a configured server can be in. A closed union: the UI and the CLI switch over it exhaustively. */
+export const SERVER_STATES = ['disabled', 'starting', 'ready', 'restarting', 'stopping', 'stopped', 'crash-loop', 'failed'] as const;
+export const ServerStateSchema = z.enum(SERVER_STATES);
+/** The lifecycle state of one configured server. */
+export type ServerState = z.infer<typeof ServerStateSchema>;
+
+/** Why a server's state changed. Carried by every status change event. */
+export const STATE_REASONS = [
+  'config-added',
+  'config-changed',
+  'config-removed',
+  'enabled',
+  'disabled',
+  'manual-start',
+  'manual-stop',
+  'manual-restart',
+  'handshake-complete',
+  'clean-exit',
+  'crashed',
+  'launch-failed',
+  'handshake-failed',
+  'unresponsive',
+  'backoff-elapsed',
+  'too-many-restarts',
+  'stopped',
+  'shutdown',
+] as const;
+export const StateReasonSchema = z.enum(STATE_REASONS);
+/** The cause of a state change. */
+export type StateReason = z.infer<typeof StateReasonSchema>;
+
+/** A snapshot of one server, as `/health`, `switchboard status` and the UI show it. */
+export const ServerStatusSchema = z.object({
+  name: z.string(),
+  state: ServerStateSchema,
+  /** Process id of the server's process group leader, while it runs. */
+  pid: z.number().int().nullable(),
+  /** Number of tools the server lists (0 until it is ready). */
+  tools: z.number().int(),
+  resources: z.number().int(),
+  prompts: z.number().int(),
+  /** Restarts since the server was last started by hand or by a config change. */
+  restarts: z.number().int(),
+  /** The last failure, in one line (`spawn npx ENOENT`, `exited with code 1: <stderr>`). */
+  lastError: z.string().nullable(),
+  /** When the server entered its current state (ms since the epoch). */
+  since: z.number(),
+  /** When the current process became ready (ms since the epoch), for uptime. */
+  readySince: z.number().nullable(),
+  /** When the next restart is due, while restarting (ms since the epoch). */
+  nextRestartAt: z.number().nullable(),
+});
+/** A snapshot of one server. */
+export type ServerStatus = z.infer<typeof ServerStatusSchema>;
+
+/** A state change of one server, with its cause. */
+export const StatusChangeSchema = z.object({
+  server: z.string(),
+  previous: ServerStateSchema,
+  state: ServerStateSchema,
+  reason: StateReasonSchema,
+  detail: z.string().nullable(),
+});
+/** A state change of one server, with its cause. */
+export type StatusChange = z.infer<typeof StatusChangeSchema>;
+
+/** Overall health as `/health` reports it. */
+export const HealthReportSchema = z.object({
+  status: z.enum(['ok', 'degraded', 'starting', 'empty']),
+  version: z.string(),
+  uptimeMs: z.number(),
+  servers: z.array(ServerStatusSchema),
+});
+/** Overall health as `/health` reports it. */
+export type HealthReport = z.infer<typeof HealthReportSchema>;
+
+/** Where a log line came from. */
+export const LOG_STREAMS = ['stderr', 'stdout', 'lifecycle', 'app'] as const;
+export const LogStreamSchema = z.enum(LOG_STREAMS);
+/** Where a log line came from. */
+export type LogStream = z.infer<typeof LogStreamSchema>;
+
+/** Log levels, lowest first. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export const LogLevelSchema = z.enum(LOG_LEVELS);
+/** A log level. */
+export type LogLevel = z.infer<typeof LogLevelSchema>;
+
+/** One stored log line. */
+export const LogEntrySchema = z.object({
+  id: z.number().int(),
+  /** ms since the epoch */
+  time: z.number(),
+  /** The server it belongs to, or null for the app itself. */
+  server: z.string().nullable(),
+  stream: LogStreamSchema,
+  level: LogLevelSchema,
+  message: z.string(),
+});
+/** One stored log line. */
+export type LogEntry = z.infer<typeof LogEntrySchema>;
+
+/** A query over the stored logs. Every field narrows the result; all are optional. */
+export const LogQuerySchema = z.object({
+  server: z.string().optional(),
+  /** The minimum level. */
+  level: LogLevelSchema.optional(),
+  stream: LogStreamSchema.optional(),
+  /** A substring to find, case-insensitive. */
+  text: z.string().optional(),
+  /** Inclusive bounds, ms since the epoch. */
+  since: z.number().optional(),
+  until: z.number().optional(),
+  /** Only entries with a smaller id (for paging backwards). */
+  beforeId: z.number().int().optional(),
+  limit: z.number().int().positive().max(10_000).optional(),
+});
+/** A query over the stored logs. */
+export type LogQuery = z.infer<typeof LogQuerySchema>;
+
+/** True for the states in which a server is meant to be serving but is not. */
+export function isDown(state: ServerState): boolean {
+  return state === 'crash-loop' || state === 'failed' || state === 'restarting' || state === 'stopped';
+}
