@@ -57,20 +57,24 @@ export class CommandNotFoundError extends Error {
  * Resolves `command` to an absolute path: relative paths against `cwd`, bare names against `pathValue`
  * (with PATHEXT on Windows). Throws CommandNotFoundError with the PATH that was searched.
  */
-export function resolveCommand(command: string, options: { cwd: string; pathValue: string; platform?: NodeJS.Platform; pathExt?: string }): string {
+export function resolveCommand(
+  command: string,
+  options: { cwd: string; pathValue: string; platform?: NodeJS.Platform; pathExt?: string; isExecutable?: (file: string) => boolean },
+): string {
   const platform = options.platform ?? process.platform;
+  const usable = options.isExecutable ?? ((file: string) => isExecutableFile(file, platform));
   const p = platform === 'win32' ? path.win32 : path.posix;
   const exts = platform === 'win32' ? ['', ...(options.pathExt ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean).map((e) => e.toLowerCase())] : [''];
   const candidates = (base: string) => exts.map((ext) => base + ext);
   if (command.includes('/') || (platform === 'win32' && command.includes('\\'))) {
     const absolute = p.resolve(options.cwd, command);
-    const found = candidates(absolute).find((file) => isExecutableFile(file, platform));
+    const found = candidates(absolute).find(usable);
     if (found) return found;
     throw new CommandNotFoundError(command, absolute);
   }
   for (const dir of options.pathValue.split(platform === 'win32' ? ';' : ':')) {
     if (dir === '') continue;
-    const found = candidates(p.join(dir, command)).find((file) => isExecutableFile(file, platform));
+    const found = candidates(p.join(dir, command)).find(usable);
     if (found) return found;
   }
   throw new CommandNotFoundError(command, options.pathValue);

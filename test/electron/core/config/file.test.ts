@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigFile, removeServerEntry, setServerEntry } from '../../../../electron/core/config/file.ts';
+import type { ConfigDocument, ConfigError } from '../../../../electron/core/config/index.ts';
+import { removeTempDirs, tempDir } from '../../../helpers/fs.ts';
+import { waitFor } from '../../../helpers/wait.ts';
+
+const files: ConfigFile[] = [];
+afterEach(() => {
+  for (const file of files.splice(0)) file.dispose();
+  removeTempDirs();
+});
+
+function configAt(content: unknown): ConfigFile {
+  const file = path.join(tempDir(), 'mcp.json');
+  fs.writeFileSync(file, JSON.stringify(content, null, 2));
+  const config = new ConfigFile(file);
+  files.push(config);
+  config.load();
+  return config;
+}
+
+describe('ConfigFile', () => {
+  it('applies an edit made on disk, including a save by rename as editors do', async () => {
+    const config = configAt({ mcpServers: { a: { command: 'a' } } });
+    const seen: ConfigDocument[] = [];
+    config.onDidChange((document) => seen.push(document));
+    config.watch();
+    const temp = `${config.path}.swp`;
+    fs.writeFileSync(temp, JSON.stringify({ mcpServers: { a: { command: 'a' }, b: { command: 'b' } } }));
+    fs.renameSync(temp, config.path);
+    await waitFor(() => seen.length > 0, 'the change event');
+    expect([...seen.at(-1)!.servers.keys()]).toEqual(['a', 'b']);
+    expect([...config.current.servers.keys()]).toEqual(['a', 'b']);
+  });
+
+  it('reports an invalid edit and keeps the last good config', async () => {
+    const config = configAt({ mcpServers: { a: { command: 'a' } } });
+    const failures: ConfigError[] = [];
+    const changes: ConfigDocument[] = [];
+    config.onDidFail((error) => failures.push(error));
+    config.onDidChange((document) => changes.push(document));
+    config.watch();
+    fs.writeFileSync(config.path, JSON.stringify({ mcpServers: { a: { command: 'a', args: 'oops' } } }));
+    await waitFor(() => failures.length > 0, 'the failure event');
+    expect(failures[0]!.message).toBe('mcp.json: mcpServers.a.args: expected an array of strings');
+    expect(changes).toEqual([]);
+    expect(config.current.servers.get('a')?.args).toEqual([]);
+  });
+
+  it('saves atomically, keeps unknown fields and leaves no temporary file behind', () => {
+    const config = configAt({ mcpServers: { a: { command: 'a', autoApprove: ['t'] } }, globalShortcut: 'Ctrl+Space' });
+    config.update((raw) => setServerEntry(raw, 'b', { command: 'b', args: ['x'] }));
+    config.update((raw) => removeServerEntry(raw, 'missing'));
+    const saved = JSON.parse(fs.readFileSync(config.path, 'utf8'));
+    expect(saved).toEqual({ mcpServers: { a: { command: 'a', autoApprove: ['t'] }, b: { command: 'b', args: ['x'] } }, globalShortcut: 'Ctrl+Space' });
+    expect(fs.readdirSync(path.dirname(config.path))).toEqual(['mcp.json']);
+  });
+
+  it('refuses to save an invalid edit and leaves the file untouched', () => {
+    const config = configAt({ mcpServers: { a: { command: 'a' } } });
+    const before = fs.readFileSync(config.path, 'utf8');
+    expect(() => config.update((raw) => setServerEntry(raw, 'b', { args: ['no command'] }))).toThrow('mcp.json: mcpServers.b.command: needs a command');
+    expect(fs.readFileSync(config.path, 'utf8')).toBe(before);
+  });
+
+  it('says which file it cannot read', () => {
+    const config = new ConfigFile('/nonexistent/dir/mcp.json');
+    expect(() => config.load()).toThrow('mcp.json: cannot read /nonexistent/dir/mcp.json: ENOENT');
+  });
+});

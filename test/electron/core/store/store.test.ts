@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DataDirInUseError, Store } from '../../../../electron/core/store/store.ts';
+import { repoRoot, removeTempDirs, tempDir } from '../../../helpers/fs.ts';
+import { waitFor } from '../../../helpers/wait.ts';
+
+const stores: Store[] = [];
+afterEach(() => {
+  for (const store of stores.splice(0)) store.dispose();
+  removeTempDirs();
+});
+
+function open(dataDir = tempDir(), options?: Parameters<typeof Store.open>[1]): Store {
+  const store = Store.open(dataDir, options);
+  stores.push(store);
+  return store;
+}
+
+describe('LogBook', () => {
+  it('batches appended lines and writes them in one go, ids in order', async () => {
+    const store = open();
+    const batches: number[] = [];
+    store.logs.onDidAppend((entries) => batches.push(entries.length));
+    for (let i = 0; i < 3000; i++) store.logs.append({ server: 'a', stream: 'stderr', level: 'info', message: `line ${i}` });
+    expect(batches).toEqual([]); // nothing written synchronously: the caller is never blocked
+    await waitFor(() => batches.reduce((a, b) => a + b, 0) === 3000, 'the batched write');
+    expect(batches.length).toBeLessThanOrEqual(2);
+    const rows = store.logs.query({ limit: 5 });
+    expect(rows.map((r) => r.message)).toEqual(['line 2995', 'line 2996', 'line 2997', 'line 2998', 'line 2999']);
+    expect(rows[1]!.id).toBe(rows[0]!.id + 1);
+  });
+
+  it('finds lines by server, minimum level, stream, text and time range', () => {
+    const store = open();
+    const add = (time: number, server: string | null, level: 'debug' | 'info' | 'warn' | 'error', message: string, stream: 'stderr' | 'lifecycle' = 'stderr') =>
+      store.logs.append({ time, server, stream, level, message });
+    add(1000, 'github', 'info', 'listening on stdio');
+    add(2000, 'github', 'error', 'Error: Bad credentials (401)');
+    add(3000, 'slack', 'warn', 'rate limited: 50% of quota');
+    add(4000, null, 'info', 'config applied', 'lifecycle');
+    add(5000, 'slack', 'debug', 'tick');
+    const messages = (query: Parameters<typeof store.logs.query>[0]) => store.logs.query(query).map((r) => r.message);
+    expect(messages({ server: 'github' })).toEqual(['listening on stdio', 'Error: Bad credentials (401)']);
+    expect(messages({ level: 'warn' })).toEqual(['Error: Bad credentials (401)', 'rate limited: 50% of quota']);
+    expect(messages({ text: 'CREDENTIALS' })).toEqual(['Error: Bad credentials (401)']);
+    expect(messages({ text: '50%' })).toEqual(['rate limited: 50% of quota']); // % is literal, not a wildcard
+    expect(messages({ since: 2000, until: 4000 })).toEqual(['Error: Bad credentials (401)', 'rate limited: 50% of quota', 'config applied']);
+    expect(messages({ stream: 'lifecycle' })).toEqual(['config applied']);
+    const [last] = store.logs.query({ limit: 1 });
+    expect(messages({ beforeId: last!.id, limit: 2 })).toEqual(['rate limited: 50% of quota', 'config applied']);
+  });
+
+  it('deletes lines past the age limit', () => {
+    const store = open(tempDir(), { logs: { retention: { maxAgeMs: 60_000, maxBytes: 1e9 } } });
+    store.logs.append({ time: Date.now() - 120_000, server: 'a', stream: 'stderr', level: 'info', message: 'old' });
+    store.logs.append({ time: Date.now(), server: 'a', stream: 'stderr', level: 'info', message: 'new' });
+    expect(store.logs.applyRetention().deleted).toBe(1);
+    expect(store.logs.query().map((r) => r.message)).toEqual(['new']);
+  });
+
+  it('keeps the log under its size limit by dropping the oldest lines first', () => {
+    const store = open(tempDir(), { logs: { retention: { maxAgeMs: 1e12, maxBytes: 1024 * 1024 } } });
+    for (let i = 0; i < 20_000; i++) store.logs.append({ server: 'a', stream: 'stderr', level: 'info', message: `${i} ${'x'.repeat(200)}` });
+    store.logs.flush();
+    const { deleted } = store.logs.applyRetention();
+    expect(deleted).toBeGreaterThan(10_000);
+    const [newest] = store.logs.query({ limit: 1 });
+    expect(newest!.message.startsWith('19999 ')).toBe(true);
+    const oldest = store.db.prepare('SELECT message FROM logs ORDER BY id LIMIT 1').get() as { message: string };
+    expect(Number(oldest.message.split(' ')[0])).toBeGreaterThan(10_000);
+  });
+
+  it('drops and counts lines when the writer falls too far behind', () => {
+    const store = open(tempDir(), { logs: { maxPending: 10, maxBatch: 100, flushDelayMs: 10_000 } });
+    for (let i = 0; i < 15; i++) store.logs.append({ server: 'a', stream: 'stderr', level: 'info', message: `${i}` });
+    expect(store.logs.dropped).toBe(5);
+    expect(store.logs.query()).toHaveLength(10);
+  });
+
+  it('writes what is queued when the store closes', () => {
+    const dataDir = tempDir();
+    const store = Store.open(dataDir);
+    store.logs.append({ server: 'a', stream: 'lifecycle', level: 'info', message: 'last words' });
+    store.dispose();
+    expect(open(dataDir).logs.query().map((r) => r.message)).toEqual(['last words']);
+  });
+});
+
+describe('Store', () => {
+  it('reopens an existing data dir without re-running migrations, in WAL mode', () => {
+    const dataDir = tempDir();
+    const first = Store.open(dataDir);
+    first.setSetting('theme', 'dark');
+    first.dispose();
+    const second = open(dataDir);
+    expect(second.getSetting('theme')).toBe('dark');
+    expect(second.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(second.db.pragma('user_version', { simple: true })).toBe(1);
+  });
+
+  it('refuses a data dir that another live Switchboard holds, and takes over one whose owner died', async () => {
+    const dataDir = tempDir();
+    const storeModule = path.join(repoRoot, 'electron', 'core', 'store', 'store.ts');
+    // Another process opens the store and stays alive until we close its stdin.
+    const holder = spawn(process.execPath, ['--experimental-transform-types', '--no-warnings', '--input-type=module', '-e', `const { Store } = await import(${JSON.stringify(storeModule)}); Store.open(${JSON.stringify(dataDir)}); console.log('held'); process.stdin.resume(); process.stdin.on('end', () => process.exit(0));`], {
+      cwd: repoRoot,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let output = '';
+    holder.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor(() => output.includes('held'), 'the other process to hold the data dir');
+    expect(() => Store.open(dataDir)).toThrow(DataDirInUseError);
+    expect(() => Store.open(dataDir)).toThrow(`another Switchboard (pid ${holder.pid}) is using the data dir`);
+    holder.kill('SIGKILL'); // dies without letting go
+    await new Promise((resolve) => holder.once('exit', resolve));
+    expect(() => open(dataDir)).not.toThrow();
+  });
+});
