@@ -37,6 +37,19 @@ describe('Supervisor with the reference servers', () => {
   });
 });
 
+describe('The demo server of a fresh data dir', () => {
+  it('is configured through our variables and answers its tools', async () => {
+    const { app } = await startCore({ demo: { command: '${switchboard:node}', args: ['${switchboard:resources}/demo-server/server.mjs'] } });
+    const status = await waitForState(app, 'demo', 'ready');
+    expect(status).toMatchObject({ tools: 5, resources: 1, prompts: 1 });
+    const client = app.supervisor.get('demo')!.client!;
+    const hash = await client.callTool({ name: 'hash', arguments: { text: 'abc' } });
+    expect(hash.content).toEqual([{ type: 'text', text: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad' }]);
+    const stats = await client.callTool({ name: 'text_stats', arguments: { text: 'two words\nsecond line' } });
+    expect(stats.structuredContent).toEqual({ characters: 21, words: 4, lines: 2 });
+  });
+});
+
 describe('Supervisor with misbehaving servers', () => {
   it('restarts a server that fails at start with backoff, then parks it in crash-loop with the reason', async () => {
     const { app } = await startCore({ broken: nodeServer(fixture('crash-at-start.mjs'), fastRestarts) });
