@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import vm from 'node:vm';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+let bundle: string;
+
+beforeAll(async () => {
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-preload-'));
+  await promisify(execFile)(process.execPath, [path.join(root, 'scripts/build-preload.mjs'), outDir]);
+  bundle = fs.readFileSync(path.join(outDir, 'preload.cjs'), 'utf8');
+  fs.rmSync(outDir, { recursive: true, force: true });
+});
+
+/** Runs the bundle the way a sandboxed renderer does: `require` knows only `electron`, here a fake. */
+function runPreload(argv: string[]) {
+  const exposed = new Map<string, unknown>();
+  const ipcRenderer = { invoke: vi.fn(async (..._args: unknown[]) => ({ ok: true, value: [] })) };
+  const electron = { contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) }, ipcRenderer };
+  const required: string[] = [];
+  const require = (name: string) => {
+    required.push(name);
+    if (name === 'electron') return electron;
+    throw new Error(`a sandboxed preload cannot require ${name}`);
+  };
+  const module = { exports: {} };
+  vm.runInNewContext(bundle, { require, module, exports: module.exports, process: { argv } });
+  return { exposed, ipcRenderer, required };
+}
+
+describe('the preload bundle', () => {
+  it('is one CommonJS file that requires nothing but electron, as a sandboxed preload must', () => {
+    const { required } = runPreload([]);
+    expect(required).toEqual(['electron']);
+  });
+
+  it('exposes exactly one object, `switchboard`, with the version main passed and invoke, and no ipcRenderer', () => {
+    const { exposed } = runPreload(['/opt/electron', '--type=renderer', '--switchboard-version=1.2.3']);
+    expect([...exposed.keys()]).toEqual(['switchboard']);
+    const bridge = exposed.get('switchboard') as Record<string, unknown>;
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'version']);
+    expect(bridge.version).toBe('1.2.3');
+  });
+
+  it('sends every call on the one channel with only the method and its argument', async () => {
+    const { exposed, ipcRenderer } = runPreload(['--switchboard-version=1.2.3']);
+    const bridge = exposed.get('switchboard') as { invoke(method: string, args?: unknown): Promise<unknown> };
+    await expect(bridge.invoke('servers.list')).resolves.toEqual({ ok: true, value: [] });
+    await bridge.invoke('servers.stop', { name: 'github' });
+    expect(ipcRenderer.invoke.mock.calls).toEqual([
+      ['switchboard:invoke', 'servers.list', undefined],
+      ['switchboard:invoke', 'servers.stop', { name: 'github' }],
+    ]);
+  });
+});
