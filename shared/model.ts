@@ -80,8 +80,8 @@ export const HealthReportSchema = z.object({
 /** Overall health as `/health` reports it. */
 export type HealthReport = z.infer<typeof HealthReportSchema>;
 
-/** Where a log line came from. */
-export const LOG_STREAMS = ['stderr', 'stdout', 'lifecycle', 'app'] as const;
+/** Where a log line came from: a server's stderr or stray stdout, its lifecycle, the app, or its MCP log messages. */
+export const LOG_STREAMS = ['stderr', 'stdout', 'lifecycle', 'app', 'mcp'] as const;
 export const LogStreamSchema = z.enum(LOG_STREAMS);
 /** Where a log line came from. */
 export type LogStream = z.infer<typeof LogStreamSchema>;

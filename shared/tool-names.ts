@@ -76,9 +76,9 @@ export function serverAliases(servers: readonly { server: string; alias?: string
 /**
  * Names every item. Deterministic: the same servers and items always give the same names.
  * An item whose name needed no cleaning keeps its natural name when that is free; the others are hashed.
+ * Pass `aliases` computed over every configured server, so a server going down renames nothing.
  */
-export function nameItems(items: readonly NamingInput[]): NameMap {
-  const aliases = serverAliases(uniqueServers(items));
+export function nameItems(items: readonly NamingInput[], aliases: ReadonlyMap<string, string> = serverAliases(uniqueServers(items))): NameMap {
   const prefixed = (input: NamingInput) => `${aliases.get(input.server)}${SEPARATOR}${sanitize(input.name) || shortHash(input.name)}`;
   const candidates = items.map((input) => {
     const clean = sanitize(input.name) || shortHash(input.name);

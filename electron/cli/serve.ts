@@ -42,9 +42,9 @@ export async function serve(argv: string[]): Promise<number> {
     throw error;
   }
   app.supervisor.onDidChangeStatus((change) => stderr(describeChange(app, change)));
-  loadOrCreateToken(dataDir);
+  const token = loadOrCreateToken(dataDir);
 
-  const http = new HttpServer(app, { host: values.host, port });
+  const http = new HttpServer(app, { host: values.host, port, token });
   let base: string;
   try {
     ({ url: base } = await http.listen());

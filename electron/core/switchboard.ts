@@ -13,6 +13,7 @@ import { mergePathLists, resolveLoginShellPath } from './supervisor/launch.ts';
 import type { LaunchEnvironment, ServerHost } from './supervisor/managed-server.ts';
 import type { CaptureLimits } from './supervisor/output-capture.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
+import { Gateway, type GatewayOptions } from './gateway/gateway.ts';
 
 export interface SwitchboardOptions {
   dataDir: string;
@@ -31,9 +32,16 @@ export interface SwitchboardOptions {
   captureLimits?: CaptureLimits;
   healthCheck?: ServerHost['healthCheck'];
   stopGrace?: ServerHost['stopGrace'];
+  gateway?: Partial<Pick<GatewayOptions, 'pageSize' | 'startingWaitMs'>>;
   /** Parent environment for servers (tests pass their own). */
   env?: NodeJS.ProcessEnv;
 }
+
+/**
+ * What the gateway's upstream clients declare: it relays sampling, elicitation and roots requests to the
+ * client whose call caused them (servers such as server-everything offer more tools when these are declared).
+ */
+export const UPSTREAM_CAPABILITIES: ClientCapabilities = { sampling: {}, elicitation: { form: {}, url: {} }, roots: {} };
 
 /** An app-level log line, also echoed by hosts (the CLI prints them to stderr). */
 export interface AppLogLine {
@@ -58,6 +66,8 @@ export class Switchboard {
     readonly store: Store,
     readonly config: ConfigFile,
     readonly supervisor: Supervisor,
+    /** The aggregating MCP server; hosts serve it over HTTP (McpEndpoint). */
+    readonly gateway: Gateway,
   ) {}
 
   /**
@@ -84,6 +94,8 @@ export class Switchboard {
 
       const env = options.env ?? process.env;
       let environment: Promise<LaunchEnvironment> | undefined;
+      // The gateway registers handlers on each upstream client; servers start only after it exists.
+      const late: { gateway?: Gateway } = {};
       const host: ServerHost = {
         registry: store.processes,
         log: (entry: NewLogEntry) => store.logs.append(entry),
@@ -103,15 +115,17 @@ export class Switchboard {
             };
           })()),
         clientInfo: { name: 'mcp-switchboard', version: options.version },
-        clientCapabilities: options.clientCapabilities,
+        clientCapabilities: options.clientCapabilities ?? UPSTREAM_CAPABILITIES,
+        configureClient: (client, server) => late.gateway?.attachUpstream(client, server, options.clientCapabilities ?? UPSTREAM_CAPABILITIES),
         captureLimits: options.captureLimits,
         healthCheck: options.healthCheck,
         stopGrace: options.stopGrace,
       };
       const supervisor = new Supervisor(host);
-      const app = new Switchboard(options, store, config, supervisor);
-      app.disposables.add(app.onDidLog((line) => onLog?.(line)));
-      app.disposables.add(
+      const gateway = (late.gateway = new Gateway(supervisor, { version: options.version, log: (entry) => store.logs.append(entry), ...options.gateway }));
+      const instance = new Switchboard(options, store, config, supervisor, gateway);
+      instance.disposables.add(instance.onDidLog((line) => onLog?.(line)));
+      instance.disposables.add(
         config.onDidChange((document) => {
           if (supervisor.isShuttingDown) return;
           void supervisor.apply(document.servers).then((diff) => {
@@ -120,15 +134,15 @@ export class Switchboard {
               diff.removed.length && `removed ${diff.removed.join(', ')}`,
               diff.changed.length && `changed ${diff.changed.map((s) => s.name).join(', ')}`,
             ].filter(Boolean);
-            if (parts.length) app.log('info', `config applied: ${parts.join('; ')}`);
+            if (parts.length) instance.log('info', `config applied: ${parts.join('; ')}`);
           });
         }),
       );
-      app.disposables.add(config.onDidFail((error) => app.log('error', `config change ignored, the last good config keeps running:\n${error.message}`)));
+      instance.disposables.add(config.onDidFail((error) => instance.log('error', `config change ignored, the last good config keeps running:\n${error.message}`)));
       config.watch();
-      app.disposables.add(config);
+      instance.disposables.add(config);
       void supervisor.apply(config.current.servers);
-      return app;
+      return instance;
     } catch (error) {
       store.dispose();
       throw error;
@@ -158,6 +172,7 @@ export class Switchboard {
       this.config.dispose();
       await this.supervisor.shutdown(deadlineMs);
       this.disposables.dispose();
+      this.gateway.dispose();
       this.supervisor.dispose();
       this.store.dispose();
       this.onDidLogEmitter.dispose();

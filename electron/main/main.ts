@@ -61,8 +61,8 @@ async function main(): Promise<void> {
     },
     log,
   ));
-  loadOrCreateToken(dataDir);
-  const listening = await listenOnFirstFreePort([DEFAULT_PORT, 0], (port) => new HttpServer(switchboard, { host: '127.0.0.1', port }));
+  const token = loadOrCreateToken(dataDir);
+  const listening = await listenOnFirstFreePort([DEFAULT_PORT, 0], (port) => new HttpServer(switchboard, { host: '127.0.0.1', port, token }));
   http = listening.server;
   writeEndpoint(dataDir, { url: `${listening.url}/mcp`, port: listening.port, pid: process.pid, startedAt: Date.now() });
   log({ level: 'info', message: `MCP endpoint: ${listening.url}/mcp; data dir: ${dataDir}` });

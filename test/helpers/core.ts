@@ -18,6 +18,8 @@ export async function startCore(servers: Record<string, unknown>, options: Parti
     version: 'test',
     resourcesDir: path.join(repoRoot, 'resources'),
     loginShellPath: false,
+    // As a plain client would: server-everything then offers its 13 basic tools.
+    clientCapabilities: {},
     ...options,
   });
   running.add(app);

@@ -42,6 +42,8 @@ export const ServerEntrySchema = z
         .optional(),
       alias: z.string({ error: 'expected a string' }).min(1).optional(),
       prefix: z.boolean({ error: 'expected true or false' }).default(true),
+      /** Folders this server may see, for servers that ask their client for roots (when the calling client has none). */
+      roots: stringList('roots').optional(),
       url: z.url({ error: 'expected an http(s) URL' }).optional(),
       headers: stringMap.optional(),
       type: z.enum(['stdio', 'http', 'streamable-http', 'sse'], { error: 'expected stdio, http, streamable-http or sse' }).optional(),

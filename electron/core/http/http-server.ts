@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { McpEndpoint } from '../gateway/mcp-endpoint.ts';
 import type { Switchboard } from '../switchboard.ts';
 
 export interface HttpServerOptions {
@@ -7,19 +8,25 @@ export interface HttpServerOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
+  /** The bearer token `/mcp` requires. */
+  token: string;
+  /** Request bodies beyond this get 413 (default 4 MiB). */
+  maxBodyBytes?: number;
 }
 
 /** A request handler for one path; returns false to fall through. */
 export type Route = (request: http.IncomingMessage, response: http.ServerResponse, url: URL) => boolean | Promise<boolean>;
 
 /**
- * The app's one HTTP server: `/health` now, the MCP endpoint and the UI later. Every request's Host header
+ * The app's one HTTP server: `/health`, the MCP endpoint `/mcp` (and the UI). Every request's Host header
  * must name this server (a DNS-rebinding page gets 403).
  */
 export class HttpServer {
   private readonly server: http.Server;
   private readonly routes: Route[] = [];
   private port = 0;
+  /** The aggregate MCP endpoint. */
+  readonly mcp: McpEndpoint;
 
   constructor(
     private readonly app: Switchboard,
@@ -28,6 +35,8 @@ export class HttpServer {
     this.server = http.createServer((request, response) => void this.handle(request, response));
     this.server.keepAliveTimeout = 65_000;
     this.routes.push((request, response, url) => this.health(request, response, url));
+    this.mcp = new McpEndpoint(app.gateway, { token: options.token, maxBodyBytes: options.maxBodyBytes });
+    this.routes.push(this.mcp.route);
   }
 
   /** Adds a route before the built-in fallback (404). */
@@ -54,6 +63,7 @@ export class HttpServer {
 
   /** Stops accepting, ends idle keep-alive connections, waits for open requests up to `graceMs`. */
   async close(graceMs = 2000): Promise<void> {
+    await this.mcp.close();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);

@@ -190,6 +190,18 @@ export class ManagedServer implements Disposable {
   }
 
   private async launch(reason: StateReason): Promise<void> {
+    const generation = this.generation + 1;
+    try {
+      await this.attempt(reason);
+    } catch (error) {
+      // A bug of ours must not leave the server in 'starting' forever: it counts as a failed attempt.
+      if (generation !== this.generation || this.state !== 'starting') return;
+      const run = this.run;
+      this.fail(run, 'crashed', `internal error while starting: ${errorMessage(error)}`);
+    }
+  }
+
+  private async attempt(reason: StateReason): Promise<void> {
     const generation = ++this.generation;
     this.nextRestartAt = null;
     this.setState('starting', reason, null);

@@ -43,7 +43,8 @@ describe('switchboard serve', () => {
     const serve = await startServe(['--config', fiveServerConfig(dir), '--data-dir', path.join(dir, 'data')]);
     const health = await allReady(serve.base);
     expect(health.status).toBe('ok');
-    expect(Object.fromEntries(health.servers.map((s) => [s.name, s.tools]))).toEqual({ everything: 13, memory: 9, filesystem: 14, stubborn: 1, wrapped: 2 });
+    // server-everything offers 17 tools to a client that can sample, elicit (form and url) and list roots, as the gateway's upstream clients do.
+    expect(Object.fromEntries(health.servers.map((s) => [s.name, s.tools]))).toEqual({ everything: 17, memory: 9, filesystem: 14, stubborn: 1, wrapped: 2 });
     const tree = descendants(serve.child.pid!);
     reapLater(tree.map((p) => p.pgid));
     // npx runs the server a few levels down; the wrapper has a child of its own.

@@ -9,8 +9,11 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((server) => server.close()));
 });
 
-// HttpServer reads only health() from the core.
-const core = { health: () => ({ status: 'empty', version: 'test', uptimeMs: 0, servers: [] }) } as unknown as Switchboard;
+// HttpServer reads only health() from the core, and hands its gateway to the MCP endpoint.
+const core = {
+  health: () => ({ status: 'empty', version: 'test', uptimeMs: 0, servers: [] }),
+  gateway: { setModernNotifier: () => undefined },
+} as unknown as Switchboard;
 
 async function occupiedPort(): Promise<number> {
   const blocker = net.createServer();
@@ -23,14 +26,14 @@ describe('listenOnFirstFreePort', () => {
   it('serves on the usual port when it is free', async () => {
     const free = await occupiedPort();
     await open.pop()!.close();
-    const { server, port } = await listenOnFirstFreePort([free, 0], (p) => new HttpServer(core, { host: '127.0.0.1', port: p }));
+    const { server, port } = await listenOnFirstFreePort([free, 0], (p) => new HttpServer(core, { host: '127.0.0.1', port: p, token: 'test-token' }));
     open.push(server);
     expect(port).toBe(free);
   });
 
   it('moves on to any free port when the usual one is taken, and serves /health there', async () => {
     const taken = await occupiedPort();
-    const { server, url, port } = await listenOnFirstFreePort([taken, 0], (p) => new HttpServer(core, { host: '127.0.0.1', port: p }));
+    const { server, url, port } = await listenOnFirstFreePort([taken, 0], (p) => new HttpServer(core, { host: '127.0.0.1', port: p, token: 'test-token' }));
     open.push(server);
     expect(port).not.toBe(taken);
     const response = await fetch(`${url}/health`);

@@ -1,0 +1,450 @@
+import type { Client } from '@modelcontextprotocol/client';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  ProtocolError,
+  ProtocolErrorCode,
+  SdkError,
+  SdkErrorCode,
+  SERVER_INFO_META_KEY,
+  Server,
+  type CallToolResult,
+  type ClientCapabilities,
+  type LoggingLevel,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
+import type { LogLevel } from '../../../shared/model.ts';
+import { DisposableStore, type Disposable } from '../base/lifecycle.ts';
+import type { NewLogEntry } from '../store/logs.ts';
+import type { Supervisor } from '../supervisor/supervisor.ts';
+import { exposeUri, GatewayCatalog, parseExposedUri, type CatalogDelta } from './catalog.ts';
+import { paginate } from './pagination.ts';
+
+export type Era = 'legacy' | 'modern';
+
+export interface GatewayOptions {
+  version: string;
+  /** Items per page of tools/list, prompts/list, resources/list. */
+  pageSize?: number;
+  /** How long a list request waits for servers that are still starting (many clients list only once). */
+  startingWaitMs?: number;
+  log(entry: NewLogEntry): void;
+}
+
+/** A downstream client's call in flight on an upstream server: where that server's own requests go. */
+interface ActiveCall {
+  readonly server: string;
+  readonly era: Era;
+  readonly ctx: ServerContext;
+  readonly downstream: Server;
+  readonly startedAt: number;
+}
+
+/** One legacy session (the modern era has none), for notifications that are not an answer to anything. */
+interface Session {
+  readonly server: Server;
+  logLevel?: LoggingLevel;
+  readonly subscriptions: Set<string>;
+}
+
+const LOG_LEVEL_ORDER: readonly LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
+
+/**
+ * The aggregating MCP server: every ready upstream's tools, prompts and resources under one namespace,
+ * requests routed to their owner, results passed back untouched, and the owner's own requests (sampling,
+ * elicitation, roots) routed to the downstream client whose call caused them. Transport-agnostic: the HTTP
+ * endpoint and the stdio bridge create one `Server` per legacy session or per modern request.
+ */
+export class Gateway implements Disposable {
+  readonly catalog: GatewayCatalog;
+  private readonly active = new Map<string, Set<ActiveCall>>();
+  private readonly sessions = new Map<string, Session>();
+  /** `server\0uri` → legacy sessions subscribed to it. */
+  private readonly subscribers = new Map<string, Set<string>>();
+  private readonly disposables = new DisposableStore();
+  private readonly pageSize: number;
+  private readonly startingWaitMs: number;
+  private modernNotifier: { toolsChanged(): void; promptsChanged(): void; resourcesChanged(): void; resourceUpdated(uri: string): void } | undefined;
+
+  constructor(
+    private readonly supervisor: Supervisor,
+    private readonly options: GatewayOptions,
+  ) {
+    this.pageSize = options.pageSize ?? 1000;
+    this.startingWaitMs = options.startingWaitMs ?? 5000;
+    this.catalog = this.disposables.add(new GatewayCatalog(supervisor));
+    this.disposables.add(this.catalog.onDidChange((delta) => this.announce(delta)));
+  }
+
+  /** Registers our handlers on a new upstream client, before it connects (for the capabilities it declares). */
+  attachUpstream(client: Client, server: string, declared: ClientCapabilities): void {
+    if (declared.elicitation) {
+      client.setRequestHandler('elicitation/create', async (request) => this.relay(server, 'elicitation', { method: 'elicitation/create', params: request.params }));
+    }
+    if (declared.sampling) {
+      client.setRequestHandler('sampling/createMessage', async (request) => this.relay(server, 'sampling', { method: 'sampling/createMessage', params: request.params }));
+    }
+    if (declared.roots) {
+      client.setRequestHandler('roots/list', async () => {
+        const caller = this.pickCaller(server);
+        if (caller && this.clientCapabilities(caller)?.roots) return this.relay(server, 'roots', { method: 'roots/list' });
+        return { roots: (this.supervisor.get(server)?.config.roots ?? []).map((root) => ({ uri: root.startsWith('file://') ? root : `file://${root}` })) };
+      });
+    }
+    client.setNotificationHandler('notifications/message', (notification) => this.onUpstreamLog(server, notification.params));
+    client.setNotificationHandler('notifications/resources/updated', (notification) => this.onResourceUpdated(server, notification.params.uri));
+  }
+
+  /** The modern leg's notifier (subscriptions/listen streams), from the HTTP handler. */
+  setModernNotifier(notifier: Gateway['modernNotifier']): void {
+    this.modernNotifier = notifier;
+  }
+
+  /** A legacy session began (its `Server` is connected); notifications not tied to a call go to it. */
+  openSession(id: string, server: Server): void {
+    this.sessions.set(id, { server, subscriptions: new Set() });
+  }
+
+  /** A legacy session ended: drop its subscriptions (and the upstream ones nobody else needs). */
+  closeSession(id: string): void {
+    const session = this.sessions.get(id);
+    if (!session) return;
+    this.sessions.delete(id);
+    for (const key of session.subscriptions) void this.unsubscribe(id, key);
+    if (session.logLevel) void this.applyLogLevel();
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** A downstream MCP server of the gateway: one per legacy session, or per modern request. */
+  createServer(era: Era): Server {
+    const server = new Server(
+      { name: 'mcp-switchboard', title: 'MCP Switchboard', version: this.options.version },
+      {
+        capabilities: {
+          tools: { listChanged: true },
+          prompts: { listChanged: true },
+          resources: { listChanged: true, subscribe: true },
+          completions: {},
+          logging: {},
+        },
+        instructions: 'MCP Switchboard: the tools, prompts and resources of every server it runs, named server__tool.',
+        debouncedNotificationMethods: ['notifications/tools/list_changed', 'notifications/prompts/list_changed', 'notifications/resources/list_changed'],
+      },
+    );
+    const snapshot = () => this.catalog.snapshot;
+
+    server.setRequestHandler('tools/list', async (request) => {
+      await this.waitForStartingServers();
+      const { page, nextCursor } = paginate(snapshot().tools, request.params?.cursor, 'tools', this.pageSize);
+      return nextCursor ? { tools: page, nextCursor } : { tools: page };
+    });
+
+    server.setRequestHandler('tools/call', async (request, ctx) => {
+      await this.waitForStartingServers();
+      const origin = snapshot().toolOrigins.get(request.params.name);
+      if (!origin) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
+      const upstream = this.upstream(origin.server);
+      if ('unavailable' in upstream) return errorResult(upstream.unavailable);
+      const downstreamToken = ctx.mcpReq._meta?.progressToken;
+      const meta = withoutProgressToken(ctx.mcpReq._meta);
+      const untrack = this.track({ server: origin.server, era, ctx, downstream: server, startedAt: Date.now() });
+      try {
+        const result = await upstream.client.callTool(
+          { name: origin.name, arguments: request.params.arguments, ...(meta ? { _meta: meta } : {}) },
+          {
+            // Pass results through as the server sent them: no client-side check against its output schema.
+            toolDefinition: { ...origin.tool, outputSchema: undefined },
+            signal: ctx.mcpReq.signal,
+            timeout: upstream.timeoutMs,
+            resetTimeoutOnProgress: true,
+            ...(downstreamToken !== undefined
+              ? { onprogress: (progress) => void ctx.mcpReq.notify({ method: 'notifications/progress', params: { ...progress, progressToken: downstreamToken } }) }
+              : {}),
+          },
+        );
+        return this.presentToolResult(result as CallToolResult, origin.server, origin.tool.outputSchema, era, server);
+      } catch (error) {
+        return rethrowOrResult(error, origin.server, upstream.timeoutMs);
+      } finally {
+        untrack();
+      }
+    });
+
+    server.setRequestHandler('prompts/list', async (request) => {
+      await this.waitForStartingServers();
+      const { page, nextCursor } = paginate(snapshot().prompts, request.params?.cursor, 'prompts', this.pageSize);
+      return nextCursor ? { prompts: page, nextCursor } : { prompts: page };
+    });
+
+    server.setRequestHandler('prompts/get', async (request, ctx) => {
+      const origin = snapshot().promptOrigins.get(request.params.name);
+      if (!origin) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
+      const upstream = this.requireUpstream(origin.server);
+      const result = await upstream.client.getPrompt({ ...request.params, name: origin.name }, { signal: ctx.mcpReq.signal, timeout: upstream.timeoutMs });
+      return stripServerInfo(result);
+    });
+
+    server.setRequestHandler('resources/list', async (request) => {
+      await this.waitForStartingServers();
+      const { page, nextCursor } = paginate(snapshot().resources, request.params?.cursor, 'resources', this.pageSize);
+      return nextCursor ? { resources: page, nextCursor } : { resources: page };
+    });
+
+    server.setRequestHandler('resources/templates/list', async (request) => {
+      await this.waitForStartingServers();
+      const { page, nextCursor } = paginate(snapshot().resourceTemplates, request.params?.cursor, 'resources/templates', this.pageSize);
+      return nextCursor ? { resourceTemplates: page, nextCursor } : { resourceTemplates: page };
+    });
+
+    server.setRequestHandler('resources/read', async (request, ctx) => {
+      const { serverName, uri, alias } = this.resolveUri(request.params.uri);
+      const upstream = this.requireUpstream(serverName);
+      const result = await upstream.client.readResource({ ...request.params, uri }, { signal: ctx.mcpReq.signal, timeout: upstream.timeoutMs });
+      return stripServerInfo({ ...result, contents: result.contents.map((content) => ({ ...content, uri: exposeUri(alias, content.uri) })) });
+    });
+
+    server.setRequestHandler('resources/subscribe', async (request, ctx) => {
+      const { serverName, uri } = this.resolveUri(request.params.uri);
+      await this.subscribe(ctx.sessionId, serverName, uri);
+      return {};
+    });
+
+    server.setRequestHandler('resources/unsubscribe', async (request, ctx) => {
+      const { serverName, uri } = this.resolveUri(request.params.uri);
+      if (ctx.sessionId) await this.unsubscribe(ctx.sessionId, subscriptionKey(serverName, uri));
+      return {};
+    });
+
+    server.setRequestHandler('completion/complete', async (request, ctx) => {
+      const ref = request.params.ref;
+      let serverName: string;
+      let mappedRef: typeof ref;
+      if (ref.type === 'ref/prompt') {
+        const origin = snapshot().promptOrigins.get(ref.name);
+        if (!origin) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${ref.name}`);
+        serverName = origin.server;
+        mappedRef = { ...ref, name: origin.name };
+      } else {
+        const resolved = this.resolveUri(ref.uri);
+        serverName = resolved.serverName;
+        mappedRef = { ...ref, uri: resolved.uri };
+      }
+      const upstream = this.requireUpstream(serverName);
+      const result = await upstream.client.complete({ ...request.params, ref: mappedRef }, { signal: ctx.mcpReq.signal, timeout: upstream.timeoutMs });
+      return stripServerInfo(result);
+    });
+
+    server.setRequestHandler('logging/setLevel', async (request, ctx) => {
+      const session = ctx.sessionId ? this.sessions.get(ctx.sessionId) : undefined;
+      if (session) session.logLevel = request.params.level;
+      await this.applyLogLevel(request.params.level);
+      return {};
+    });
+
+    return server;
+  }
+
+  /** Waits (bounded) while servers are still starting, so a client's first list is complete. */
+  private async waitForStartingServers(): Promise<void> {
+    const deadline = Date.now() + this.startingWaitMs;
+    while (this.supervisor.list().some((server) => server.status().state === 'starting') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    this.catalog.rebuild();
+  }
+
+  private upstream(serverName: string): { client: Client; timeoutMs: number } | { unavailable: string } {
+    const managed = this.supervisor.get(serverName);
+    const client = managed?.client;
+    if (!managed || !client) {
+      const status = managed?.status();
+      const why = status ? `${status.state}${status.lastError ? `: ${status.lastError}` : ''}` : 'removed from the config';
+      return { unavailable: `Server "${serverName}" is not available (${why}).` };
+    }
+    return { client, timeoutMs: managed.config.timeoutMs };
+  }
+
+  private requireUpstream(serverName: string): { client: Client; timeoutMs: number } {
+    const upstream = this.upstream(serverName);
+    if ('unavailable' in upstream) throw new ProtocolError(ProtocolErrorCode.InternalError, upstream.unavailable);
+    return upstream;
+  }
+
+  private resolveUri(exposed: string): { serverName: string; uri: string; alias: string } {
+    const parsed = parseExposedUri(exposed);
+    const serverName = parsed && this.catalog.snapshot.serversByResourceAlias.get(parsed.alias);
+    if (!parsed || !serverName) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown resource: ${exposed}`);
+    return { serverName, uri: parsed.uri, alias: parsed.alias };
+  }
+
+  private presentToolResult(result: CallToolResult, serverName: string, outputSchema: Record<string, unknown> | undefined, era: Era, downstream: Server): CallToolResult {
+    const alias = this.catalog.snapshot.resourceAliases.get(serverName) ?? serverName;
+    let presented = stripServerInfo(result);
+    if (presented.content?.some((item) => item.type === 'resource_link')) {
+      presented = { ...presented, content: presented.content.map((item) => (item.type === 'resource_link' ? { ...item, uri: exposeUri(alias, item.uri) } : item)) };
+    }
+    // A 2025-era client only accepts object-shaped structuredContent; the SDK knows how to wrap the rest.
+    const structured = presented.structuredContent as unknown;
+    if (era === 'legacy' && structured !== undefined && (typeof structured !== 'object' || structured === null || Array.isArray(structured))) {
+      presented = downstream.projectCallToolResult(presented, outputSchema);
+    }
+    return presented;
+  }
+
+  private track(call: ActiveCall): () => void {
+    const calls = this.active.get(call.server) ?? new Set<ActiveCall>();
+    calls.add(call);
+    this.active.set(call.server, calls);
+    return () => calls.delete(call);
+  }
+
+  /**
+   * The downstream call an upstream request belongs to. Over stdio a server's request names no call, so:
+   * the only call in flight on that server, else the most recent one (and the log says it was a guess).
+   */
+  private pickCaller(server: string): ActiveCall | undefined {
+    const calls = [...(this.active.get(server) ?? [])];
+    if (calls.length > 1) {
+      this.options.log({ server, stream: 'app', level: 'warn', message: `${calls.length} calls in flight when the server asked its client something; routed to the most recent call` });
+    }
+    return calls.sort((a, b) => a.startedAt - b.startedAt).at(-1);
+  }
+
+  private clientCapabilities(call: ActiveCall): ClientCapabilities | undefined {
+    if (call.era === 'legacy') return call.downstream.getClientCapabilities();
+    const envelope = call.ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+    return envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
+  }
+
+  /** Sends an upstream server's request (sampling, elicitation, roots) to the client whose call caused it. */
+  private async relay<M extends 'elicitation/create' | 'sampling/createMessage' | 'roots/list'>(
+    server: string,
+    capability: 'elicitation' | 'sampling' | 'roots',
+    request: { method: M; params?: Record<string, unknown> },
+  ) {
+    const caller = this.pickCaller(server);
+    if (!caller) throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `MCP Switchboard: no client call is in progress on "${server}" to answer ${request.method}`);
+    if (!this.clientCapabilities(caller)?.[capability]) {
+      throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `MCP Switchboard: the calling client does not support ${capability} (it did not declare the capability)`);
+    }
+    if (caller.era === 'modern') {
+      throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `MCP Switchboard: relaying ${request.method} to a 2026-07-28 client is not supported yet`);
+    }
+    return caller.ctx.mcpReq.send(request, { signal: caller.ctx.mcpReq.signal, timeout: 10 * 60_000 });
+  }
+
+  private async subscribe(sessionId: string | undefined, serverName: string, uri: string): Promise<void> {
+    const session = sessionId ? this.sessions.get(sessionId) : undefined;
+    if (!sessionId || !session) throw new ProtocolError(ProtocolErrorCode.InvalidRequest, 'resources/subscribe needs a session (a 2025-era client)');
+    const key = subscriptionKey(serverName, uri);
+    const subscribers = this.subscribers.get(key) ?? new Set<string>();
+    const first = subscribers.size === 0;
+    subscribers.add(sessionId);
+    session.subscriptions.add(key);
+    this.subscribers.set(key, subscribers);
+    if (first) await this.requireUpstream(serverName).client.subscribeResource({ uri });
+  }
+
+  private async unsubscribe(sessionId: string, key: string): Promise<void> {
+    this.sessions.get(sessionId)?.subscriptions.delete(key);
+    const subscribers = this.subscribers.get(key);
+    if (!subscribers?.delete(sessionId) || subscribers.size > 0) return;
+    this.subscribers.delete(key);
+    const [serverName, uri] = key.split('\0') as [string, string];
+    await this.supervisor.get(serverName)?.client?.unsubscribeResource({ uri }).catch(() => undefined);
+  }
+
+  private onResourceUpdated(serverName: string, uri: string): void {
+    const alias = this.catalog.snapshot.resourceAliases.get(serverName);
+    if (!alias) return;
+    const exposed = exposeUri(alias, uri);
+    for (const sessionId of this.subscribers.get(subscriptionKey(serverName, uri)) ?? []) {
+      void this.sessions.get(sessionId)?.server.sendResourceUpdated({ uri: exposed }).catch(() => undefined);
+    }
+    this.modernNotifier?.resourceUpdated(exposed);
+  }
+
+  /** An upstream's log message: stored, and forwarded to sessions that asked for logs, tagged with the server. */
+  private onUpstreamLog(serverName: string, params: { level: LoggingLevel; logger?: string; data?: unknown }): void {
+    const text = typeof params.data === 'string' ? params.data : JSON.stringify(params.data);
+    this.options.log({ server: serverName, stream: 'mcp', level: toLogLevel(params.level), message: params.logger ? `[${params.logger}] ${text}` : text });
+    const logger = params.logger ? `${serverName}/${params.logger}` : serverName;
+    for (const session of this.sessions.values()) {
+      if (session.logLevel) void session.server.sendLoggingMessage({ level: params.level, logger, data: params.data }).catch(() => undefined);
+    }
+  }
+
+  /** Upstreams log at the most verbose level any session asked for; each session filters its own. */
+  private async applyLogLevel(requested?: LoggingLevel): Promise<void> {
+    const levels = [...this.sessions.values()].map((s) => s.logLevel).filter((l): l is LoggingLevel => l !== undefined);
+    if (requested) levels.push(requested);
+    if (levels.length === 0) return;
+    const level = levels.sort((a, b) => LOG_LEVEL_ORDER.indexOf(a) - LOG_LEVEL_ORDER.indexOf(b))[0]!;
+    await Promise.all(
+      this.supervisor
+        .list()
+        .filter((server) => server.client?.getServerCapabilities()?.logging)
+        .map((server) => server.client!.setLoggingLevel(level).catch(() => undefined)),
+    );
+  }
+
+  /** One coalesced change of the catalog: tell every downstream session, once per kind. */
+  private announce(delta: CatalogDelta): void {
+    for (const session of this.sessions.values()) {
+      if (delta.tools) void session.server.sendToolListChanged().catch(() => undefined);
+      if (delta.prompts) void session.server.sendPromptListChanged().catch(() => undefined);
+      if (delta.resources) void session.server.sendResourceListChanged().catch(() => undefined);
+    }
+    if (delta.tools) this.modernNotifier?.toolsChanged();
+    if (delta.prompts) this.modernNotifier?.promptsChanged();
+    if (delta.resources) this.modernNotifier?.resourcesChanged();
+  }
+
+  dispose(): void {
+    this.disposables.dispose();
+    this.sessions.clear();
+    this.active.clear();
+  }
+}
+
+function subscriptionKey(server: string, uri: string): string {
+  return `${server}\0${uri}`;
+}
+
+function withoutProgressToken(meta: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!meta) return undefined;
+  const { progressToken: _dropped, ...rest } = meta;
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
+
+/** The upstream's own identity stamp would override ours on modern responses. */
+function stripServerInfo<T extends { _meta?: Record<string, unknown> }>(result: T): T {
+  if (!result._meta || !(SERVER_INFO_META_KEY in result._meta)) return result;
+  const { [SERVER_INFO_META_KEY]: _upstream, ...meta } = result._meta;
+  return { ...result, _meta: meta };
+}
+
+function errorResult(text: string): CallToolResult {
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+/** An upstream's own JSON-RPC error goes back as it is; a dead connection or a timeout becomes a clear tool error. */
+function rethrowOrResult(error: unknown, server: string, timeoutMs: number): CallToolResult {
+  if (error instanceof ProtocolError) throw error;
+  if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
+    return errorResult(`Server "${server}" did not answer within ${timeoutMs / 1000} s (timeoutMs in its config).`);
+  }
+  if (error instanceof SdkError && error.code === SdkErrorCode.ConnectionClosed) {
+    return errorResult(`Server "${server}" stopped while handling the call; the call was not retried.`);
+  }
+  throw error;
+}
+
+function toLogLevel(level: LoggingLevel): LogLevel {
+  if (level === 'debug') return 'debug';
+  if (level === 'info' || level === 'notice') return 'info';
+  if (level === 'warning') return 'warn';
+  return 'error';
+}

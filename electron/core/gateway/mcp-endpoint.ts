@@ -1,0 +1,203 @@
+import crypto from 'node:crypto';
+import type http from 'node:http';
+import { localhostOriginValidation, NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import { createMcpHandler, isInitializeRequest, isJsonContentType, isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
+import type { Disposable } from '../base/lifecycle.ts';
+import type { Gateway } from './gateway.ts';
+
+export interface McpEndpointOptions {
+  /** The bearer token every request must carry. */
+  token: string;
+  /** Larger request bodies get 413. */
+  maxBodyBytes?: number;
+  /** A legacy session with no request for this long, and no open stream, is closed. */
+  sessionIdleMs?: number;
+}
+
+interface LegacySession {
+  readonly transport: NodeStreamableHTTPServerTransport;
+  lastSeen: number;
+  openStreams: number;
+}
+
+const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+
+/**
+ * `/mcp`: Streamable HTTP for both protocol eras on one path. 2025-era clients (initialize, then
+ * `Mcp-Session-Id`) get a stateful session with its own `Server`, so notifications reach them on the GET
+ * stream; 2026-07-28 clients are served statelessly, one `Server` per request. Every request needs the
+ * bearer token; a browser page from another origin gets 403.
+ */
+export class McpEndpoint implements Disposable {
+  private readonly sessions = new Map<string, LegacySession>();
+  private readonly modern: McpHttpHandler;
+  private readonly modernNode: ReturnType<typeof toNodeHandler>;
+  private readonly validateOrigin = localhostOriginValidation();
+  private readonly token: Buffer;
+  private readonly maxBodyBytes: number;
+  private readonly sweepTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly gateway: Gateway,
+    private readonly options: McpEndpointOptions,
+  ) {
+    this.token = Buffer.from(options.token);
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    this.modern = createMcpHandler(() => gateway.createServer('modern'), { legacy: 'reject', maxRequestBodySize: this.maxBodyBytes });
+    this.modernNode = toNodeHandler(this.modern, { maxRequestBodySize: this.maxBodyBytes });
+    gateway.setModernNotifier(this.modern.notify);
+    const idleMs = options.sessionIdleMs ?? 30 * 60_000;
+    this.sweepTimer = setInterval(() => this.closeIdleSessions(idleMs), Math.min(idleMs, 60_000));
+    this.sweepTimer.unref();
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** The HTTP route: handles `/mcp` and returns true, or returns false for other paths. */
+  readonly route = async (request: http.IncomingMessage, response: http.ServerResponse, url: URL): Promise<boolean> => {
+    if (url.pathname !== '/mcp') return false;
+    // DNS rebinding: a page on another origin must not reach the endpoint (the Host is checked for every path).
+    if (!this.validateOrigin(request, response)) return true;
+    if (!this.isAuthorized(request.headers.authorization)) {
+      response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="mcp-switchboard"' });
+      response.end(jsonRpcError(-32001, 'Unauthorized: send the Switchboard token as "Authorization: Bearer <token>"'));
+      return true;
+    }
+    await this.handle(request, response);
+    return true;
+  };
+
+  private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    let body: unknown;
+    if (request.method === 'POST') {
+      if (!isJsonContentType(request.headers['content-type'] ?? null)) {
+        return sendError(response, 415, -32000, 'Unsupported Media Type: send Content-Type: application/json');
+      }
+      const read = await readBody(request, this.maxBodyBytes);
+      if (read === 'too-large') return sendError(response, 413, -32000, `Request body larger than ${this.maxBodyBytes} bytes`);
+      try {
+        body = JSON.parse(read);
+      } catch {
+        return sendError(response, 400, -32700, 'Parse error: the body is not valid JSON');
+      }
+    } else if (request.method !== 'GET' && request.method !== 'DELETE') {
+      response.writeHead(405, { allow: 'GET, POST, DELETE', 'content-type': 'application/json' });
+      response.end(jsonRpcError(-32000, 'Method not allowed'));
+      return;
+    }
+
+    const sessionId = headerValue(request.headers['mcp-session-id']);
+    if (sessionId !== undefined) {
+      const session = this.sessions.get(sessionId);
+      // An unknown session (expired, or from before a restart): 404 tells the client to initialize again.
+      if (!session) return sendError(response, 404, -32001, 'Session not found: initialize a new session');
+      session.lastSeen = Date.now();
+      return this.serveSession(session, request, response, body);
+    }
+    if (request.method === 'POST' && isInitializeRequest(body)) return this.startSession(request, response, body);
+    if (request.method === 'POST' && !(await isLegacyRequest(await toWebRequest(request, body), body))) {
+      await this.modernNode(request, response, body);
+      return;
+    }
+    return sendError(response, 400, -32000, 'Bad Request: no Mcp-Session-Id header (a 2025-era client must send initialize first)');
+  }
+
+  private async startSession(request: http.IncomingMessage, response: http.ServerResponse, body: unknown): Promise<void> {
+    const server = this.gateway.createServer('legacy');
+    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
+      sessionIdGenerator: () => crypto.randomUUID(),
+      onsessioninitialized: (id) => {
+        this.sessions.set(id, { transport, lastSeen: Date.now(), openStreams: 0 });
+        this.gateway.openSession(id, server);
+      },
+      onsessionclosed: (id) => this.forget(id),
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) this.forget(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(request, response, body);
+  }
+
+  private async serveSession(session: LegacySession, request: http.IncomingMessage, response: http.ServerResponse, body: unknown): Promise<void> {
+    // A GET holds the session's notification stream open: the session is alive while it lasts.
+    if (request.method === 'GET') {
+      session.openStreams++;
+      response.once('close', () => {
+        session.openStreams--;
+        session.lastSeen = Date.now();
+      });
+    }
+    await session.transport.handleRequest(request, response, body);
+  }
+
+  private forget(id: string): void {
+    if (!this.sessions.delete(id)) return;
+    this.gateway.closeSession(id);
+  }
+
+  private closeIdleSessions(idleMs: number): void {
+    const cutoff = Date.now() - idleMs;
+    for (const [id, session] of this.sessions) {
+      if (session.openStreams === 0 && session.lastSeen < cutoff) {
+        this.forget(id);
+        void session.transport.close().catch(() => undefined);
+      }
+    }
+  }
+
+  private isAuthorized(header: string | undefined): boolean {
+    const match = header === undefined ? null : /^Bearer\s+(.+)$/i.exec(header.trim());
+    if (!match) return false;
+    const given = Buffer.from(match[1]!);
+    return given.length === this.token.length && crypto.timingSafeEqual(given, this.token);
+  }
+
+  /** Closes every session and the modern leg (open notification streams end). */
+  async close(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    const sessions = [...this.sessions.entries()];
+    for (const [id] of sessions) this.forget(id);
+    await Promise.all(sessions.map(([, session]) => session.transport.close().catch(() => undefined)));
+    await this.modern.close();
+  }
+
+  dispose(): void {
+    void this.close();
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function jsonRpcError(code: number, message: string): string {
+  return JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+function sendError(response: http.ServerResponse, status: number, code: number, message: string): void {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(jsonRpcError(code, message));
+}
+
+/** Reads the body up to `limit` bytes; past it, stops reading and says so. */
+async function readBody(request: http.IncomingMessage, limit: number): Promise<string | 'too-large'> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    request.resume();
+    return 'too-large';
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      request.resume();
+      return 'too-large';
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

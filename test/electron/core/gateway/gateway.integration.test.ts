@@ -1,0 +1,173 @@
+// The aggregating gateway over real HTTP, with SDK clients of both protocol eras and real upstream servers.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@modelcontextprotocol/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binOf, fixture, removeTempDirs, tempDir } from '../../../helpers/fs.ts';
+import { nodeServer, stopCores, waitForState } from '../../../helpers/core.ts';
+import { connectClient, startGateway, stopGateways, type Era } from '../../../helpers/gateway.ts';
+import { waitFor } from '../../../helpers/wait.ts';
+
+const everythingBin = binOf('@modelcontextprotocol/server-everything', 'dist/index.js');
+let gateway: Awaited<ReturnType<typeof startGateway>>;
+let workDir: string;
+
+beforeAll(async () => {
+  workDir = tempDir();
+  fs.writeFileSync(path.join(workDir, 'hello.txt'), 'hello from the filesystem server\n');
+  gateway = await startGateway({
+    everything: nodeServer(everythingBin, { args: [everythingBin, 'stdio'] }),
+    memory: nodeServer(binOf('@modelcontextprotocol/server-memory', 'dist/index.js'), { env: { MEMORY_FILE_PATH: path.join(workDir, 'memory.jsonl') } }),
+    filesystem: nodeServer(binOf('@modelcontextprotocol/server-filesystem', 'dist/index.js'), { args: [binOf('@modelcontextprotocol/server-filesystem', 'dist/index.js'), workDir] }),
+    fidelity: nodeServer(fixture('fidelity.mjs')),
+  });
+  await Promise.all(['everything', 'memory', 'filesystem', 'fidelity'].map((name) => waitForState(gateway.app, name, 'ready')));
+});
+
+afterAll(async () => {
+  await stopGateways();
+  await stopCores();
+  removeTempDirs();
+});
+
+const text = (result: { content?: unknown }) => (result.content as { type: string; text?: string }[]).map((c) => c.text ?? '').join('');
+
+describe.each<Era>(['legacy', 'modern'])('the gateway to a %s client', (era) => {
+  let client: Client;
+  beforeAll(async () => {
+    client = await connectClient(gateway.mcpUrl, era);
+  });
+
+  it('was negotiated in the right era', () => {
+    expect(client.getProtocolEra()).toBe(era);
+  });
+
+  it("lists every ready server's tools as server__tool, with their definitions intact", async () => {
+    const { tools } = await client.listTools();
+    const names = tools.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['everything__echo', 'everything__get-sum', 'memory__create_entities', 'memory__read_graph', 'filesystem__read_text_file', 'fidelity__link']));
+    for (const name of names) expect(name).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+    expect(names.filter((n) => n.startsWith('memory__'))).toHaveLength(9);
+    expect(names.filter((n) => n.startsWith('filesystem__'))).toHaveLength(14);
+    const link = tools.find((t) => t.name === 'fidelity__link')!;
+    expect(link.annotations).toEqual({ readOnlyHint: true });
+    expect(link._meta).toEqual({ 'acme/tag': 'kept' });
+    expect(tools.find((t) => t.name === 'fidelity__mismatch')!.outputSchema).toMatchObject({ required: ['n'] });
+  });
+
+  it('routes calls to each server', async () => {
+    expect(text(await client.callTool({ name: 'everything__echo', arguments: { message: `hi from ${era}` } }))).toBe(`Echo: hi from ${era}`);
+    expect(text(await client.callTool({ name: 'everything__get-sum', arguments: { a: 2, b: 40 } }))).toContain('42');
+    await client.callTool({ name: 'memory__create_entities', arguments: { entities: [{ name: `entity-${era}`, entityType: 'test', observations: ['seen'] }] } });
+    expect(text(await client.callTool({ name: 'memory__read_graph', arguments: {} }))).toContain(`entity-${era}`);
+    expect(text(await client.callTool({ name: 'filesystem__read_text_file', arguments: { path: path.join(workDir, 'hello.txt') } }))).toBe('hello from the filesystem server\n');
+  });
+
+  it("passes results through untouched, even structured content that breaks the tool's own output schema", async () => {
+    // A raw request: the SDK's callTool would itself reject the result against the schema, client-side.
+    const mismatch = await client.request({ method: 'tools/call', params: { name: 'fidelity__mismatch', arguments: {} } });
+    expect(mismatch.structuredContent).toEqual({ n: 'not-a-number' });
+    expect(mismatch._meta).toMatchObject({ 'acme/extra': 1 });
+    const failed = await client.callTool({ name: 'fidelity__fail', arguments: {} });
+    expect(failed).toMatchObject({ isError: true, content: [{ type: 'text', text: 'it went wrong on purpose' }] });
+  });
+
+  it('rewrites resource links so that they can be read back through the gateway', async () => {
+    const result = await client.callTool({ name: 'fidelity__link', arguments: {} });
+    const [link, image] = result.content as unknown as [{ type: string; uri: string }, { type: string; data: string }];
+    expect(link).toMatchObject({ type: 'resource_link', uri: 'sb://fidelity/fixture://thing/1', name: 'thing one' });
+    expect(image).toEqual({ type: 'image', data: 'iVBORw0KGgo=', mimeType: 'image/png' });
+    const read = await client.readResource({ uri: link.uri });
+    expect(read.contents).toEqual([{ uri: 'sb://fidelity/fixture://thing/1', mimeType: 'text/plain', text: 'content of fixture://thing/1' }]);
+  });
+
+  it('lists and reads resources and templates under namespaced URIs', async () => {
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.uri)).toContain('sb://everything/demo://resource/static/document/architecture.md');
+    const { resourceTemplates } = await client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toContain('sb://everything/demo://resource/dynamic/text/{resourceId}');
+    const read = await client.readResource({ uri: 'sb://everything/demo://resource/dynamic/text/7' });
+    expect(read.contents[0]!.uri).toBe('sb://everything/demo://resource/dynamic/text/7');
+    await expect(client.readResource({ uri: 'sb://nobody/x://y' })).rejects.toThrow(/Unknown resource/);
+  });
+
+  it('lists and gets prompts, and completes their arguments', async () => {
+    const { prompts } = await client.listPrompts();
+    expect(prompts.map((p) => p.name)).toEqual(expect.arrayContaining(['everything__simple-prompt', 'everything__args-prompt']));
+    const prompt = await client.getPrompt({ name: 'everything__args-prompt', arguments: { city: 'Lyon', state: 'Rhône' } });
+    expect(JSON.stringify(prompt.messages)).toContain('Lyon');
+    const completion = await client.complete({ ref: { type: 'ref/prompt', name: 'everything__completable-prompt' }, argument: { name: 'department', value: 'E' } });
+    expect(completion.completion.values).toContain('Engineering');
+  });
+
+  it('reports progress with the token the client chose', async () => {
+    const progress: number[] = [];
+    const result = await client.callTool({ name: 'fidelity__slow', arguments: { ms: 300 } }, { onprogress: (p) => progress.push(p.progress) });
+    expect(text(result)).toBe('done after 300 ms');
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  it('cancels the upstream call when the client cancels', async () => {
+    const controller = new AbortController();
+    const call = client.callTool({ name: 'fidelity__slow', arguments: { ms: 20_000 } }, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    controller.abort('changed my mind');
+    await expect(call).rejects.toThrow();
+    await waitFor(() => gateway.app.store.logs.query({ server: 'fidelity', text: 'slow call cancelled' }).length > 0, 'the upstream to see the cancellation', 10_000);
+  });
+
+  it('answers an unknown tool with an error, and keeps serving', async () => {
+    await expect(client.callTool({ name: 'nobody__nothing', arguments: {} })).rejects.toThrow(/Unknown tool: nobody__nothing/);
+    expect(text(await client.callTool({ name: 'everything__echo', arguments: { message: 'still here' } }))).toBe('Echo: still here');
+  });
+});
+
+describe('server-to-client requests through the gateway (2025-era client)', () => {
+  it("routes an upstream's sampling and elicitation requests to the client whose call caused them", async () => {
+    const asked: string[] = [];
+    const client = await connectClient(gateway.mcpUrl, 'legacy', {
+      capabilities: { sampling: {}, elicitation: { form: {} } },
+      setup: (c) => {
+        c.setRequestHandler('sampling/createMessage', async (request) => {
+          asked.push('sampling');
+          return { role: 'assistant', model: 'test-model', content: { type: 'text', text: `sampled: ${JSON.stringify(request.params.messages[0]?.content)}` } };
+        });
+        c.setRequestHandler('elicitation/create', async () => {
+          asked.push('elicitation');
+          return { action: 'accept', content: { color: 'blue', number: 7 } };
+        });
+      },
+    });
+    const sampled = await client.callTool({ name: 'everything__trigger-sampling-request', arguments: { prompt: 'say hi', maxTokens: 10 } });
+    expect(text(sampled)).toContain('sampled:');
+    const elicited = await client.callTool({ name: 'everything__trigger-elicitation-request', arguments: {} });
+    expect(asked).toEqual(['sampling', 'elicitation']);
+    expect(text(elicited)).toMatch(/accept/i);
+  });
+
+  it('tells the upstream clearly when the calling client cannot sample', async () => {
+    const client = await connectClient(gateway.mcpUrl, 'legacy');
+    const result = await client.callTool({ name: 'everything__trigger-sampling-request', arguments: { prompt: 'say hi', maxTokens: 10 } });
+    expect(text(result)).toMatch(/does not support sampling/);
+  });
+});
+
+describe('catalog changes', () => {
+  it('pushes one list_changed to connected clients when a server is added to the config, with its tools', async () => {
+    let notified = 0;
+    const client = await connectClient(gateway.mcpUrl, 'legacy', { setup: (c) => c.setNotificationHandler('notifications/tools/list_changed', () => void notified++) });
+    await client.listTools();
+    const config = JSON.parse(fs.readFileSync(gateway.configPath, 'utf8'));
+    config.mcpServers.dynamic = nodeServer(fixture('dynamic.mjs'));
+    fs.writeFileSync(gateway.configPath, JSON.stringify(config));
+    await waitFor(() => notified > 0, 'the list_changed notification');
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toContain('dynamic__add_tool');
+    // An upstream's own list_changed reaches the client too.
+    const before = notified;
+    await client.callTool({ name: 'dynamic__add_tool', arguments: {} });
+    await waitFor(() => notified > before, 'the second list_changed');
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain('dynamic__extra_1');
+  });
+});
