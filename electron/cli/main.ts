@@ -1,8 +1,10 @@
+import { call } from './call.ts';
+import { connect } from './connect.ts';
 import { serve } from './serve.ts';
 import { status } from './status.ts';
 import { USAGE, UsageError } from './usage.ts';
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { serve, status };
+const commands: Record<string, (argv: string[]) => Promise<number>> = { serve, status, connect, call };
 
 /** The `switchboard` command. Errors a person can fix are one line, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {

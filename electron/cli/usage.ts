@@ -21,6 +21,11 @@ Commands:
               --url URL         the running Switchboard (default: the one recorded in the data dir)
               --data-dir DIR
               --json            print the health report as JSON
+  connect   A stdio MCP server that relays to the running Switchboard (what Claude Desktop launches)
+              --url URL | --data-dir DIR   where Switchboard is (default: the data dir's record)
+              --wait-seconds N  how long to wait for Switchboard to start (default 60)
+  call      Call one tool through the running Switchboard: switchboard call SERVER__TOOL --args '{"k":"v"}'
+              --json            print the whole result as JSON
 
 Every command accepts --data-dir; the default is the platform's app data folder
 (SWITCHBOARD_DATA_DIR overrides it).`;

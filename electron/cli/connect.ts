@@ -1,0 +1,174 @@
+import { parseArgs } from 'node:util';
+import { StreamableHTTPClientTransport, type JSONRPCMessage } from '@modelcontextprotocol/client';
+import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+import { resolveGatewayTarget, type GatewayTarget } from './gateway-target.ts';
+
+/**
+ * `switchboard connect`: a stdio MCP server that relays every message to a running Switchboard, for clients
+ * that only launch stdio servers (Claude Desktop). Messages pass through untouched, in both directions. If
+ * Switchboard is not running yet, it waits for it (and says so on stderr); if Switchboard restarts, the
+ * session is re-established by replaying the client's handshake, so the client never notices.
+ */
+export async function connect(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { url: { type: 'string' }, 'data-dir': { type: 'string' }, 'wait-seconds': { type: 'string', default: '60' } },
+    strict: true,
+  });
+  // Resolved again before each connection: a restarted Switchboard may listen on another port.
+  const bridge = new StdioBridge(() => resolveGatewayTarget(values), Number(values['wait-seconds']) * 1000);
+  return bridge.run();
+}
+
+class StdioBridge {
+  private readonly stdio = new StdioServerTransport();
+  private upstream: StreamableHTTPClientTransport | undefined;
+  private connecting: Promise<StreamableHTTPClientTransport> | undefined;
+  /** The client's handshake, replayed to open a new session after Switchboard restarts. */
+  private initialize: JSONRPCMessage | undefined;
+  private initialized: JSONRPCMessage | undefined;
+  private protocolVersion: string | undefined;
+  private replayingInitializeId: string | number | undefined;
+  private closed = false;
+  private target: GatewayTarget;
+
+  constructor(
+    private readonly resolveTarget: () => GatewayTarget,
+    private readonly waitMs: number,
+  ) {
+    this.target = resolveTarget();
+  }
+
+  run(): Promise<number> {
+    return new Promise((resolve) => {
+      this.stdio.onmessage = (message) => void this.fromClient(message);
+      this.stdio.onclose = () => {
+        if (this.closed) return;
+        this.closed = true;
+        void this.upstream?.terminateSession().catch(() => undefined).finally(() => resolve(0));
+        if (!this.upstream) resolve(0);
+      };
+      this.stdio.onerror = (error) => this.say(`stdio: ${error.message}`);
+      void this.stdio.start();
+      process.stdin.on('end', () => this.stdio.onclose?.());
+    });
+  }
+
+  private async fromClient(message: JSONRPCMessage): Promise<void> {
+    if ('method' in message && message.method === 'initialize') this.initialize = message;
+    if ('method' in message && message.method === 'notifications/initialized') this.initialized = message;
+    try {
+      await this.send(message);
+    } catch (error) {
+      if (this.isSessionLost(error) && this.initialize && message !== this.initialize) {
+        this.say('lost the session (Switchboard restarted?); opening a new session');
+        try {
+          await this.reopen();
+          await this.send(message);
+          return;
+        } catch (retryError) {
+          error = retryError;
+        }
+      }
+      this.answerWithError(message, error);
+    }
+  }
+
+  private async send(message: JSONRPCMessage): Promise<void> {
+    const upstream = await this.ensureUpstream();
+    await upstream.send(message);
+  }
+
+  /** The HTTP transport to Switchboard, created on first use; waits (bounded) for Switchboard to come up. */
+  private ensureUpstream(): Promise<StreamableHTTPClientTransport> {
+    if (this.upstream) return Promise.resolve(this.upstream);
+    this.connecting ??= this.waitForGateway().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async waitForGateway(): Promise<StreamableHTTPClientTransport> {
+    const deadline = Date.now() + this.waitMs;
+    let told = false;
+    for (;;) {
+      this.target = this.resolveTarget();
+      if (await this.reachable()) break;
+      if (!told) {
+        this.say(`Switchboard is not running at ${this.target.url.origin} (found via ${this.target.source}); waiting up to ${Math.round(this.waitMs / 1000)} s for it to start`);
+        told = true;
+      }
+      if (Date.now() > deadline) throw new Error(`MCP Switchboard is not running at ${this.target.url.origin}: start the app or \`switchboard serve\``);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    if (told) this.say('Switchboard is up');
+    const transport = new StreamableHTTPClientTransport(this.target.url, {
+      requestInit: { headers: this.target.token ? { Authorization: `Bearer ${this.target.token}` } : {} },
+    });
+    transport.onmessage = (message) => this.fromGateway(message);
+    transport.onerror = (error) => {
+      if (this.isSessionLost(error) && !this.closed) void this.reopen().catch((reopenError: unknown) => this.say(`cannot reopen the session: ${String(reopenError)}`));
+    };
+    if (this.protocolVersion) transport.setProtocolVersion(this.protocolVersion);
+    await transport.start();
+    this.upstream = transport;
+    return transport;
+  }
+
+  private async reachable(): Promise<boolean> {
+    try {
+      const response = await fetch(new URL('/health', this.target.url), { signal: AbortSignal.timeout(2000) });
+      return response.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  private fromGateway(message: JSONRPCMessage): void {
+    if ('id' in message && message.id === this.replayingInitializeId && 'result' in message) {
+      this.replayingInitializeId = undefined; // The client already had its answer the first time.
+      return;
+    }
+    if ('result' in message && this.initialize && 'id' in this.initialize && message.id === this.initialize.id) {
+      const version = (message.result as { protocolVersion?: unknown }).protocolVersion;
+      if (typeof version === 'string') {
+        this.protocolVersion = version;
+        this.upstream?.setProtocolVersion(version);
+      }
+    }
+    void this.stdio.send(message).catch((error: unknown) => this.say(`stdio: ${String(error)}`));
+  }
+
+  /** A new session on a fresh transport, opened with the client's own initialize and initialized. */
+  private async reopen(): Promise<void> {
+    const old = this.upstream;
+    this.upstream = undefined;
+    if (old) {
+      old.onerror = undefined;
+      old.onmessage = undefined;
+      void old.close().catch(() => undefined);
+    }
+    const transport = await this.ensureUpstream();
+    if (!this.initialize || !('id' in this.initialize)) return;
+    const initialize = this.initialize;
+    this.replayingInitializeId = initialize.id;
+    await transport.send(initialize);
+    if (this.initialized) await transport.send(this.initialized);
+  }
+
+  /** Switchboard forgot the session (404) or is gone (connection refused): a new session is needed. */
+  private isSessionLost(error: unknown): boolean {
+    const text = error instanceof Error ? `${error.message} ${JSON.stringify((error as { data?: unknown }).data ?? '')}` : String(error);
+    return /\b404\b|Session not found|fetch failed|ECONNREFUSED|ECONNRESET/i.test(text);
+  }
+
+  private answerWithError(message: JSONRPCMessage, error: unknown): void {
+    const text = error instanceof Error ? error.message : String(error);
+    this.say(text);
+    if ('method' in message && 'id' in message && message.id !== undefined) {
+      void this.stdio.send({ jsonrpc: '2.0', id: message.id, error: { code: -32603, message: text } }).catch(() => undefined);
+    }
+  }
+
+  private say(line: string): void {
+    process.stderr.write(`switchboard connect: ${line}\n`);
+  }
+}

@@ -1,0 +1,120 @@
+// `switchboard connect` and `switchboard call` against a running `switchboard serve`, as processes.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixture, removeTempDirs, tempDir } from '../../helpers/fs.ts';
+import { cleanupServes, getHealth, startServe, switchboardBin } from '../../helpers/serve.ts';
+import { waitFor } from '../../helpers/wait.ts';
+
+const run = promisify(execFile);
+const clients: Client[] = [];
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close().catch(() => undefined)));
+  await cleanupServes();
+  removeTempDirs();
+});
+
+function writeConfig(dataDir: string): void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dataDir, 'mcp.json'),
+    JSON.stringify({ mcpServers: { fidelity: { command: process.execPath, args: [fixture('fidelity.mjs')] }, dynamic: { command: process.execPath, args: [fixture('dynamic.mjs')] } } }),
+  );
+}
+
+async function serveReady(dataDir: string) {
+  const serve = await startServe(['--data-dir', dataDir]);
+  await waitFor(async () => (await getHealth(serve.base)).status === 'ok', 'both servers ready');
+  return serve;
+}
+
+/** Launches `switchboard connect` the way Claude Desktop launches a stdio server. */
+async function connectThroughBridge(dataDir: string, env: Record<string, string> = {}): Promise<{ client: Client; stderr: () => string }> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [switchboardBin, 'connect', '--data-dir', dataDir], env: { PATH: process.env.PATH ?? '', ...env }, stderr: 'pipe' });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const client = new Client({ name: 'claude-desktop-stand-in', version: '1.0.0' });
+  clients.push(client);
+  await client.connect(transport);
+  return { client, stderr: () => stderr };
+}
+
+const text = (result: { content?: unknown }) => (result.content as { text?: string }[]).map((c) => c.text ?? '').join('');
+
+describe('switchboard connect', () => {
+  it("relays a stdio client to the gateway: every server's tools, and calls", async () => {
+    const dataDir = tempDir();
+    writeConfig(dataDir);
+    await serveReady(dataDir);
+    const { client } = await connectThroughBridge(dataDir);
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['fidelity__slow', 'fidelity__link', 'dynamic__add_tool']));
+    const progress: number[] = [];
+    const result = await client.callTool({ name: 'fidelity__slow', arguments: { ms: 200 } }, { onprogress: (p) => progress.push(p.progress) });
+    expect(text(result)).toBe('done after 200 ms');
+    expect(progress.length).toBeGreaterThan(0);
+  });
+
+  it('waits for Switchboard when it is not running yet, and says so on stderr', async () => {
+    const dataDir = tempDir();
+    writeConfig(dataDir);
+    const bridge = connectThroughBridge(dataDir);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await serveReady(dataDir);
+    const { client, stderr } = await bridge;
+    expect(stderr()).toContain('Switchboard is not running at');
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+  });
+
+  it('survives a restart of Switchboard (a new port, a new session) without the client noticing', async () => {
+    const dataDir = tempDir();
+    writeConfig(dataDir);
+    const first = await serveReady(dataDir);
+    const { client, stderr } = await connectThroughBridge(dataDir);
+    expect(text(await client.callTool({ name: 'fidelity__fail', arguments: {} }))).toBe('it went wrong on purpose');
+    first.child.kill('SIGTERM');
+    await first.exited;
+    await serveReady(dataDir);
+    const again = await client.callTool({ name: 'fidelity__fail', arguments: {} });
+    expect(text(again)).toBe('it went wrong on purpose');
+    expect(stderr()).toContain('opening a new session');
+  });
+});
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [switchboardBin, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('switchboard call', () => {
+  it("calls a tool through the running gateway and prints its text; the exit code follows the tool's isError", async () => {
+    const dataDir = tempDir();
+    writeConfig(dataDir);
+    await serveReady(dataDir);
+    const ok = await cli(['call', 'fidelity__slow', '--args', '{"ms":50}', '--data-dir', dataDir]);
+    expect(ok).toMatchObject({ code: 0, stdout: 'done after 50 ms\n' });
+    const link = await cli(['call', 'fidelity__link', '--data-dir', dataDir]);
+    expect(link.stdout).toBe('[resource link sb://fidelity/fixture://thing/1]\n[image image/png, 8 bytes]\n');
+    expect(await cli(['call', 'fidelity__fail', '--data-dir', dataDir])).toMatchObject({ code: 1, stdout: 'it went wrong on purpose\n' });
+    const json = await cli(['call', 'fidelity__mismatch', '--json', '--data-dir', dataDir]);
+    expect(JSON.parse(json.stdout).structuredContent).toEqual({ n: 'not-a-number' });
+    const unknown = await cli(['call', 'nobody__nothing', '--data-dir', dataDir]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown tool: nobody__nothing');
+  });
+
+  it('says what is wrong with the arguments', async () => {
+    expect(await cli(['call', 'x__y', '--args', '{oops'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--args is not valid JSON') });
+    expect(await cli(['call', 'x__y', '--args', '[1]'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--args must be a JSON object') });
+  });
+});
