@@ -60,17 +60,17 @@ class StdioBridge {
     try {
       await this.send(message);
     } catch (error) {
-      if (this.isSessionLost(error) && this.initialize && message !== this.initialize) {
-        this.say('lost the session (Switchboard restarted?); opening a new session');
-        try {
-          await this.reopen();
-          await this.send(message);
-          return;
-        } catch (retryError) {
-          error = retryError;
-        }
+      if (!this.isSessionLost(error) || !this.initialize || message === this.initialize) {
+        this.answerWithError(message, error);
+        return;
       }
-      this.answerWithError(message, error);
+      this.say('lost the session (Switchboard restarted?); opening a new session');
+      try {
+        await this.reopen();
+        await this.send(message);
+      } catch (retryError) {
+        this.answerWithError(message, retryError);
+      }
     }
   }
 
