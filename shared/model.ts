@@ -128,3 +128,64 @@ export type LogQuery = z.infer<typeof LogQuerySchema>;
 export function isDown(state: ServerState): boolean {
   return state === 'crash-loop' || state === 'failed' || state === 'restarting' || state === 'stopped';
 }
+
+/** How a traced request ended. */
+export const SPAN_STATUSES = ['ok', 'tool-error', 'error', 'cancelled'] as const;
+export const SpanStatusSchema = z.enum(SPAN_STATUSES);
+/** How a traced request ended: `tool-error` is a result with isError, `error` a JSON-RPC or transport error. */
+export type SpanStatus = z.infer<typeof SpanStatusSchema>;
+
+/** One span of a trace: the gateway's handling of a request, or a step of it (route, upstream call, respond). */
+export const SpanSchema = z.object({
+  traceId: z.string(),
+  spanId: z.string(),
+  parentSpanId: z.string().nullable(),
+  /** `tools/call`, `route`, `upstream tools/call`, `respond`, ... */
+  name: z.string(),
+  /** ms since the epoch, with sub-millisecond precision */
+  start: z.number(),
+  durationMs: z.number(),
+  method: z.string().nullable(),
+  session: z.string().nullable(),
+  client: z.string().nullable(),
+  server: z.string().nullable(),
+  tool: z.string().nullable(),
+  status: SpanStatusSchema,
+  error: z.string().nullable(),
+  /** The JSON-RPC id of the client's request (root spans). */
+  rpcId: z.string().nullable(),
+});
+/** One span of a trace. */
+export type Span = z.infer<typeof SpanSchema>;
+
+/** A query over traced requests (their root spans). */
+export const TraceQuerySchema = z.object({
+  traceId: z.string().optional(),
+  session: z.string().optional(),
+  server: z.string().optional(),
+  tool: z.string().optional(),
+  status: SpanStatusSchema.optional(),
+  since: z.number().optional(),
+  until: z.number().optional(),
+  limit: z.number().int().positive().max(10_000).optional(),
+});
+/** A query over traced requests. */
+export type TraceQuery = z.infer<typeof TraceQuerySchema>;
+
+/** One JSON-RPC message as it crossed the gateway, redacted and bounded. */
+export const MessageRecordSchema = z.object({
+  id: z.number().int(),
+  time: z.number(),
+  /** `client` is the downstream hop (AI client ↔ gateway), `server` the upstream hop (gateway ↔ MCP server). */
+  hop: z.enum(['client', 'server']),
+  /** Relative to the gateway. */
+  direction: z.enum(['in', 'out']),
+  session: z.string().nullable(),
+  server: z.string().nullable(),
+  method: z.string().nullable(),
+  rpcId: z.string().nullable(),
+  traceId: z.string().nullable(),
+  body: z.string(),
+});
+/** One JSON-RPC message as it crossed the gateway. */
+export type MessageRecord = z.infer<typeof MessageRecordSchema>;

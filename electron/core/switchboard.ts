@@ -14,6 +14,7 @@ import type { LaunchEnvironment, ServerHost } from './supervisor/managed-server.
 import type { CaptureLimits } from './supervisor/output-capture.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
 import { Gateway, type GatewayOptions } from './gateway/gateway.ts';
+import { RecordingTransport } from './gateway/tracing.ts';
 
 export interface SwitchboardOptions {
   dataDir: string;
@@ -116,13 +117,21 @@ export class Switchboard {
           })()),
         clientInfo: { name: 'mcp-switchboard', version: options.version },
         clientCapabilities: options.clientCapabilities ?? UPSTREAM_CAPABILITIES,
+        // Every message to and from each server is recorded (the Logs and Traces pages read them).
+        decorateTransport: (transport, server) => new RecordingTransport(transport, { hop: 'server', session: null, server }, (message) => store.traces.recordMessage(message)),
         configureClient: (client, server) => late.gateway?.attachUpstream(client, server, options.clientCapabilities ?? UPSTREAM_CAPABILITIES),
         captureLimits: options.captureLimits,
         healthCheck: options.healthCheck,
         stopGrace: options.stopGrace,
       };
       const supervisor = new Supervisor(host);
-      const gateway = (late.gateway = new Gateway(supervisor, { version: options.version, log: (entry) => store.logs.append(entry), ...options.gateway }));
+      const gateway = (late.gateway = new Gateway(supervisor, {
+        version: options.version,
+        log: (entry) => store.logs.append(entry),
+        recordSpan: (span) => store.traces.recordSpan(span),
+        recordMessage: (message) => store.traces.recordMessage(message),
+        ...options.gateway,
+      }));
       const instance = new Switchboard(options, store, config, supervisor, gateway);
       instance.disposables.add(instance.onDidLog((line) => onLog?.(line)));
       instance.disposables.add(

@@ -12,12 +12,14 @@ import {
   type LoggingLevel,
   type ServerContext,
 } from '@modelcontextprotocol/server';
-import type { LogLevel } from '../../../shared/model.ts';
+import type { LogLevel, Span } from '../../../shared/model.ts';
 import { DisposableStore, type Disposable } from '../base/lifecycle.ts';
 import type { NewLogEntry } from '../store/logs.ts';
+import type { NewMessage } from '../store/traces.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
 import { exposeUri, GatewayCatalog, parseExposedUri, type CatalogDelta } from './catalog.ts';
 import { paginate } from './pagination.ts';
+import { parseTraceparent, Tracer, type ActiveSpan } from './tracing.ts';
 
 export type Era = 'legacy' | 'modern';
 
@@ -28,6 +30,9 @@ export interface GatewayOptions {
   /** How long a list request waits for servers that are still starting (many clients list only once). */
   startingWaitMs?: number;
   log(entry: NewLogEntry): void;
+  /** Where traces and the messages of modern (sessionless) requests go. */
+  recordSpan(span: Span): void;
+  recordMessage(message: NewMessage): void;
 }
 
 /** A downstream client's call in flight on an upstream server: where that server's own requests go. */
@@ -63,6 +68,7 @@ export class Gateway implements Disposable {
   private readonly disposables = new DisposableStore();
   private readonly pageSize: number;
   private readonly startingWaitMs: number;
+  private readonly tracer: Tracer;
   private modernNotifier: { toolsChanged(): void; promptsChanged(): void; resourcesChanged(): void; resourceUpdated(uri: string): void } | undefined;
 
   constructor(
@@ -71,6 +77,7 @@ export class Gateway implements Disposable {
   ) {
     this.pageSize = options.pageSize ?? 1000;
     this.startingWaitMs = options.startingWaitMs ?? 5000;
+    this.tracer = new Tracer((span) => options.recordSpan(span));
     this.catalog = this.disposables.add(new GatewayCatalog(supervisor));
     this.disposables.add(this.catalog.onDidChange((delta) => this.announce(delta)));
   }
@@ -134,25 +141,39 @@ export class Gateway implements Disposable {
       },
     );
     const snapshot = () => this.catalog.snapshot;
+    const traced = this.tracedHandler(era, server);
 
-    server.setRequestHandler('tools/list', async (request) => {
+    server.setRequestHandler('tools/list', traced(async (request) => {
       await this.waitForStartingServers();
       const { page, nextCursor } = paginate(snapshot().tools, request.params?.cursor, 'tools', this.pageSize);
       return nextCursor ? { tools: page, nextCursor } : { tools: page };
-    });
+    }));
 
-    server.setRequestHandler('tools/call', async (request, ctx) => {
+    server.setRequestHandler('tools/call', traced(async (request, ctx, span) => {
       await this.waitForStartingServers();
+      const route = span.child('route');
       const origin = snapshot().toolOrigins.get(request.params.name);
-      if (!origin) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
+      if (!origin) {
+        route.end('error', 'unknown tool');
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
+      }
+      span.attributes.server = route.attributes.server = origin.server;
+      span.attributes.tool = route.attributes.tool = origin.name;
       const upstream = this.upstream(origin.server);
-      if ('unavailable' in upstream) return errorResult(upstream.unavailable);
+      if ('unavailable' in upstream) {
+        route.end('error', upstream.unavailable);
+        return errorResult(upstream.unavailable);
+      }
+      route.end();
       const downstreamToken = ctx.mcpReq._meta?.progressToken;
-      const meta = withoutProgressToken(ctx.mcpReq._meta);
+      const call = span.child(`upstream tools/call`);
+      // The upstream sees our span as its parent: W3C trace context travels in _meta.
+      const meta = { ...withoutProgressToken(ctx.mcpReq._meta), traceparent: call.traceparent };
       const untrack = this.track({ server: origin.server, era, ctx, downstream: server, startedAt: Date.now() });
+      let result: CallToolResult;
       try {
-        const result = await upstream.client.callTool(
-          { name: origin.name, arguments: request.params.arguments, ...(meta ? { _meta: meta } : {}) },
+        result = (await upstream.client.callTool(
+          { name: origin.name, arguments: request.params.arguments, _meta: meta },
           {
             // Pass results through as the server sent them: no client-side check against its output schema.
             toolDefinition: { ...origin.tool, outputSchema: undefined },
@@ -163,61 +184,66 @@ export class Gateway implements Disposable {
               ? { onprogress: (progress) => void ctx.mcpReq.notify({ method: 'notifications/progress', params: { ...progress, progressToken: downstreamToken } }) }
               : {}),
           },
-        );
-        return this.presentToolResult(result as CallToolResult, origin.server, origin.tool.outputSchema, era, server);
+        )) as CallToolResult;
+        call.end(result.isError ? 'tool-error' : 'ok');
       } catch (error) {
+        call.end(ctx.mcpReq.signal.aborted ? 'cancelled' : 'error', errorText(error));
         return rethrowOrResult(error, origin.server, upstream.timeoutMs);
       } finally {
         untrack();
       }
-    });
+      const respond = span.child('respond');
+      const presented = this.presentToolResult(result, origin.server, origin.tool.outputSchema, era, server);
+      respond.end();
+      return presented;
+    }));
 
-    server.setRequestHandler('prompts/list', async (request) => {
+    server.setRequestHandler('prompts/list', traced(async (request) => {
       await this.waitForStartingServers();
       const { page, nextCursor } = paginate(snapshot().prompts, request.params?.cursor, 'prompts', this.pageSize);
       return nextCursor ? { prompts: page, nextCursor } : { prompts: page };
-    });
+    }));
 
-    server.setRequestHandler('prompts/get', async (request, ctx) => {
+    server.setRequestHandler('prompts/get', traced(async (request, ctx) => {
       const origin = snapshot().promptOrigins.get(request.params.name);
       if (!origin) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
       const upstream = this.requireUpstream(origin.server);
       const result = await upstream.client.getPrompt({ ...request.params, name: origin.name }, { signal: ctx.mcpReq.signal, timeout: upstream.timeoutMs });
       return stripServerInfo(result);
-    });
+    }));
 
-    server.setRequestHandler('resources/list', async (request) => {
+    server.setRequestHandler('resources/list', traced(async (request) => {
       await this.waitForStartingServers();
       const { page, nextCursor } = paginate(snapshot().resources, request.params?.cursor, 'resources', this.pageSize);
       return nextCursor ? { resources: page, nextCursor } : { resources: page };
-    });
+    }));
 
-    server.setRequestHandler('resources/templates/list', async (request) => {
+    server.setRequestHandler('resources/templates/list', traced(async (request) => {
       await this.waitForStartingServers();
       const { page, nextCursor } = paginate(snapshot().resourceTemplates, request.params?.cursor, 'resources/templates', this.pageSize);
       return nextCursor ? { resourceTemplates: page, nextCursor } : { resourceTemplates: page };
-    });
+    }));
 
-    server.setRequestHandler('resources/read', async (request, ctx) => {
+    server.setRequestHandler('resources/read', traced(async (request, ctx) => {
       const { serverName, uri, alias } = this.resolveUri(request.params.uri);
       const upstream = this.requireUpstream(serverName);
       const result = await upstream.client.readResource({ ...request.params, uri }, { signal: ctx.mcpReq.signal, timeout: upstream.timeoutMs });
       return stripServerInfo({ ...result, contents: result.contents.map((content) => ({ ...content, uri: exposeUri(alias, content.uri) })) });
-    });
+    }));
 
-    server.setRequestHandler('resources/subscribe', async (request, ctx) => {
+    server.setRequestHandler('resources/subscribe', traced(async (request, ctx) => {
       const { serverName, uri } = this.resolveUri(request.params.uri);
       await this.subscribe(ctx.sessionId, serverName, uri);
       return {};
-    });
+    }));
 
-    server.setRequestHandler('resources/unsubscribe', async (request, ctx) => {
+    server.setRequestHandler('resources/unsubscribe', traced(async (request, ctx) => {
       const { serverName, uri } = this.resolveUri(request.params.uri);
       if (ctx.sessionId) await this.unsubscribe(ctx.sessionId, subscriptionKey(serverName, uri));
       return {};
-    });
+    }));
 
-    server.setRequestHandler('completion/complete', async (request, ctx) => {
+    server.setRequestHandler('completion/complete', traced(async (request, ctx) => {
       const ref = request.params.ref;
       let serverName: string;
       let mappedRef: typeof ref;
@@ -234,16 +260,47 @@ export class Gateway implements Disposable {
       const upstream = this.requireUpstream(serverName);
       const result = await upstream.client.complete({ ...request.params, ref: mappedRef }, { signal: ctx.mcpReq.signal, timeout: upstream.timeoutMs });
       return stripServerInfo(result);
-    });
+    }));
 
-    server.setRequestHandler('logging/setLevel', async (request, ctx) => {
+    server.setRequestHandler('logging/setLevel', traced(async (request, ctx) => {
       const session = ctx.sessionId ? this.sessions.get(ctx.sessionId) : undefined;
       if (session) session.logLevel = request.params.level;
       await this.applyLogLevel(request.params.level);
       return {};
-    });
+    }));
 
     return server;
+  }
+
+  /**
+   * Wraps a request handler in a trace: a root span per request (continuing the client's W3C trace when its
+   * `_meta` carries one) that ends with the request's outcome. Modern requests have no session transport
+   * to record their messages, so the request and its answer are recorded here.
+   */
+  private tracedHandler(era: Era, downstream: Server) {
+    return <Req extends { method: string; params?: unknown }, Res>(handler: (request: Req, ctx: ServerContext, span: ActiveSpan) => Promise<Res>) =>
+      async (request: Req, ctx: ServerContext): Promise<Res> => {
+        const envelope = ctx.mcpReq.envelope as Record<string, { name?: string } | undefined> | undefined;
+        const client = era === 'legacy' ? (downstream.getClientVersion()?.name ?? null) : (envelope?.['io.modelcontextprotocol/clientInfo']?.name ?? null);
+        const span = this.tracer.start(
+          request.method,
+          { method: request.method, session: ctx.sessionId ?? null, client, server: null, tool: null, rpcId: String(ctx.mcpReq.id) },
+          parseTraceparent(ctx.mcpReq._meta?.traceparent),
+        );
+        const recordModern = (direction: 'in' | 'out', message: unknown) =>
+          era === 'modern' && this.options.recordMessage({ time: Date.now(), hop: 'client', direction, session: null, server: span.attributes.server, traceId: span.traceId, message });
+        recordModern('in', { jsonrpc: '2.0', id: ctx.mcpReq.id, method: request.method, params: request.params });
+        try {
+          const result = await handler(request, ctx, span);
+          span.end((result as { isError?: boolean }).isError ? 'tool-error' : 'ok');
+          recordModern('out', { jsonrpc: '2.0', id: ctx.mcpReq.id, result });
+          return result;
+        } catch (error) {
+          span.end(ctx.mcpReq.signal.aborted ? 'cancelled' : 'error', errorText(error));
+          recordModern('out', { jsonrpc: '2.0', id: ctx.mcpReq.id, error: { message: errorText(error) } });
+          throw error;
+        }
+      };
   }
 
   /** Waits (bounded) while servers are still starting, so a client's first list is complete. */
@@ -424,6 +481,10 @@ function stripServerInfo<T extends { _meta?: Record<string, unknown> }>(result: 
   if (!result._meta || !(SERVER_INFO_META_KEY in result._meta)) return result;
   const { [SERVER_INFO_META_KEY]: _upstream, ...meta } = result._meta;
   return { ...result, _meta: meta };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function errorResult(text: string): CallToolResult {

@@ -3,7 +3,9 @@ import type http from 'node:http';
 import { localhostOriginValidation, NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
 import { createMcpHandler, isInitializeRequest, isJsonContentType, isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
 import type { Disposable } from '../base/lifecycle.ts';
+import type { NewMessage } from '../store/traces.ts';
 import type { Gateway } from './gateway.ts';
+import { RecordingTransport } from './tracing.ts';
 
 export interface McpEndpointOptions {
   /** The bearer token every request must carry. */
@@ -12,6 +14,8 @@ export interface McpEndpointOptions {
   maxBodyBytes?: number;
   /** A legacy session with no request for this long, and no open stream, is closed. */
   sessionIdleMs?: number;
+  /** Records every message of every legacy session. */
+  recordMessage?: (message: NewMessage) => void;
 }
 
 interface LegacySession {
@@ -117,7 +121,8 @@ export class McpEndpoint implements Disposable {
     transport.onclose = () => {
       if (transport.sessionId) this.forget(transport.sessionId);
     };
-    await server.connect(transport);
+    const record = this.options.recordMessage;
+    await server.connect(record ? new RecordingTransport(transport, { hop: 'client', session: null, server: null }, record) : transport);
     await transport.handleRequest(request, response, body);
   }
 
@@ -130,7 +135,25 @@ export class McpEndpoint implements Disposable {
         session.lastSeen = Date.now();
       });
     }
+    if (request.method === 'POST') this.cancelOnHangUp(session, response, body);
     await session.transport.handleRequest(request, response, body);
+  }
+
+  /**
+   * A client that hangs up before its answer arrives will never get it (there is no event store to resume
+   * from), so its requests are cancelled, and the upstream calls with them, instead of running to the end.
+   */
+  private cancelOnHangUp(session: LegacySession, response: http.ServerResponse, body: unknown): void {
+    const ids = (Array.isArray(body) ? body : [body])
+      .filter((message): message is { id: string | number; method: string } => typeof message === 'object' && message !== null && 'method' in message && 'id' in message)
+      .map((message) => message.id);
+    if (ids.length === 0) return;
+    response.once('close', () => {
+      if (response.writableFinished) return;
+      for (const requestId of ids) {
+        session.transport.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'the client disconnected' } });
+      }
+    });
   }
 
   private forget(id: string): void {

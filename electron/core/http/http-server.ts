@@ -35,7 +35,7 @@ export class HttpServer {
     this.server = http.createServer((request, response) => void this.handle(request, response));
     this.server.keepAliveTimeout = 65_000;
     this.routes.push((request, response, url) => this.health(request, response, url));
-    this.mcp = new McpEndpoint(app.gateway, { token: options.token, maxBodyBytes: options.maxBodyBytes });
+    this.mcp = new McpEndpoint(app.gateway, { token: options.token, maxBodyBytes: options.maxBodyBytes, recordMessage: (message) => app.store.traces.recordMessage(message) });
     this.routes.push(this.mcp.route);
   }
 

@@ -36,4 +36,40 @@ export const MIGRATIONS: readonly string[] = [
     started_at  INTEGER NOT NULL
   );
   `,
+  // 2: traces (spans of every request through the gateway) and the JSON-RPC messages of both hops.
+  `
+  CREATE TABLE spans (
+    id             INTEGER PRIMARY KEY,
+    trace_id       TEXT    NOT NULL,
+    span_id        TEXT    NOT NULL,
+    parent_span_id TEXT,
+    name           TEXT    NOT NULL,
+    start          REAL    NOT NULL,
+    duration_ms    REAL    NOT NULL,
+    method         TEXT,
+    session        TEXT,
+    client         TEXT,
+    server         TEXT,
+    tool           TEXT,
+    status         TEXT    NOT NULL,
+    error          TEXT,
+    rpc_id         TEXT
+  );
+  CREATE INDEX spans_trace ON spans(trace_id);
+  CREATE INDEX spans_roots ON spans(start) WHERE parent_span_id IS NULL;
+  CREATE TABLE messages (
+    id        INTEGER PRIMARY KEY,
+    time      INTEGER NOT NULL,
+    hop       TEXT    NOT NULL,
+    direction TEXT    NOT NULL,
+    session   TEXT,
+    server    TEXT,
+    method    TEXT,
+    rpc_id    TEXT,
+    trace_id  TEXT,
+    body      TEXT    NOT NULL
+  );
+  CREATE INDEX messages_trace ON messages(trace_id);
+  CREATE INDEX messages_time ON messages(time);
+  `,
 ];

@@ -4,6 +4,8 @@ import { isAlive, processStartToken } from '../process/os-process.ts';
 import { openDatabase, type Db } from './database.ts';
 import { LogBook, type LogBookOptions } from './logs.ts';
 import { ProcessRegistry } from './processes.ts';
+import { applyRetention, DEFAULT_RETENTION, type Retention } from './retention.ts';
+import { TraceBook } from './traces.ts';
 
 /** The data dir is held by another live Switchboard. */
 export class DataDirInUseError extends Error {
@@ -18,6 +20,7 @@ export class DataDirInUseError extends Error {
 
 export interface StoreOptions {
   logs?: LogBookOptions;
+  retention?: Retention;
 }
 
 /**
@@ -27,15 +30,20 @@ export interface StoreOptions {
 export class Store implements Disposable {
   readonly processes: ProcessRegistry;
   readonly logs: LogBook;
+  readonly traces: TraceBook;
   private retentionTimer: NodeJS.Timeout | undefined;
   private closed = false;
+
+  private readonly retention: Retention;
 
   private constructor(
     readonly db: Db,
     options: StoreOptions,
   ) {
+    this.retention = options.retention ?? DEFAULT_RETENTION;
     this.processes = new ProcessRegistry(db);
     this.logs = new LogBook(db, options.logs);
+    this.traces = new TraceBook(db, options.logs);
   }
 
   static open(dataDir: string, options: StoreOptions = {}): Store {
@@ -47,10 +55,17 @@ export class Store implements Disposable {
       throw error;
     }
     const store = new Store(db, options);
-    store.logs.applyRetention();
-    store.retentionTimer = setInterval(() => store.logs.applyRetention(), 10 * 60_000);
+    store.applyRetention();
+    store.retentionTimer = setInterval(() => store.applyRetention(), 10 * 60_000);
     store.retentionTimer.unref();
     return store;
+  }
+
+  /** Drops logs, spans and messages past the age limit, and the oldest while over the size limit. */
+  applyRetention(now = Date.now()): { deleted: number } {
+    this.logs.flush();
+    this.traces.flush();
+    return applyRetention(this.db, this.retention, now);
   }
 
   getSetting(key: string): string | undefined {
@@ -68,6 +83,7 @@ export class Store implements Disposable {
     this.closed = true;
     clearInterval(this.retentionTimer);
     this.logs.dispose();
+    this.traces.dispose();
     this.db.prepare('DELETE FROM owner WHERE pid = ?').run(process.pid);
     this.db.close();
   }

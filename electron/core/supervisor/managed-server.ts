@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
-import { Client, type ClientCapabilities, type Prompt, type Resource, type ResourceTemplateType, type Tool } from '@modelcontextprotocol/client';
+import { Client, type ClientCapabilities, type Prompt, type Resource, type ResourceTemplateType, type Tool, type Transport } from '@modelcontextprotocol/client';
 import type { ServerState, ServerStatus, StateReason, StatusChange } from '../../../shared/model.ts';
 import type { ServerConfig } from '../config/schema.ts';
 import { Emitter, type Event } from '../base/event.ts';
@@ -38,6 +38,8 @@ export interface ServerHost {
   launchEnvironment(): Promise<LaunchEnvironment>;
   readonly clientInfo: { name: string; version: string };
   readonly clientCapabilities?: ClientCapabilities;
+  /** Wraps each server's transport (to record its messages). */
+  decorateTransport?(transport: Transport, server: string): Transport;
   /** Called on every new upstream client before it connects (to register request handlers). */
   configureClient?(client: Client, server: string): void;
   readonly captureLimits?: CaptureLimits;
@@ -252,7 +254,8 @@ export class ManagedServer implements Disposable {
     child.stderr.once('end', () => stderr.end());
     const client = this.createClient();
     const run: Run = { child, pid, stderr, stderrEnded, client, exited, stopping: false, failed: false, noiseSeen: false };
-    const transport = new ChildStdioTransport(child.stdin, child.stdout, (line) => this.onNoise(run, line));
+    const stdio = new ChildStdioTransport(child.stdin, child.stdout, (line) => this.onNoise(run, line));
+    const transport = this.host.decorateTransport?.(stdio, this.name) ?? stdio;
     this.run = run;
     this.log('info', `started (pid ${pid}): ${commandLine}`);
     void exited.then((info) => this.onExit(run, info));

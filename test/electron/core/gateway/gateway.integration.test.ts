@@ -171,3 +171,40 @@ describe('catalog changes', () => {
     expect((await client.listTools()).tools.map((t) => t.name)).toContain('dynamic__extra_1');
   });
 });
+
+describe('what is recorded', () => {
+  it('traces every call with gateway, routing, upstream and respond spans, and keeps its messages', async () => {
+    const client = await connectClient(gateway.mcpUrl, 'legacy', { name: 'trace-test-client' });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await client.callTool({ name: 'everything__echo', arguments: { message: 'traced', api_key: 'sk-secret-value' }, _meta: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    const { spans, messages } = gateway.app.store.traces.getTrace(traceId);
+    expect(spans.map((s) => s.name)).toEqual(['tools/call', 'route', 'upstream tools/call', 'respond']);
+    const [root, , upstream] = spans;
+    expect(root).toMatchObject({ parentSpanId: '00f067aa0ba902b7', client: 'trace-test-client', server: 'everything', tool: 'echo', status: 'ok', method: 'tools/call' });
+    expect(upstream!.parentSpanId).toBe(root!.spanId);
+    expect(root!.durationMs).toBeGreaterThanOrEqual(upstream!.durationMs);
+    // Both hops: the client's request and our answer, our request upstream (with our traceparent) and its answer.
+    const hops = messages.map((m) => `${m.hop}:${m.direction}:${m.method ?? 'result'}`);
+    expect(hops).toEqual(['client:in:tools/call', 'server:out:tools/call', 'server:in:result', 'client:out:result']);
+    const upstreamRequest = JSON.parse(messages[1]!.body);
+    expect(upstreamRequest.params._meta.traceparent).toBe(`00-${traceId}-${upstream!.spanId}-01`);
+    expect(upstreamRequest.params.name).toBe('echo');
+    // Secrets are redacted in what is kept.
+    expect(messages[0]!.body).not.toContain('sk-secret-value');
+    expect(messages[0]!.body).toContain('"api_key":"[redacted]"');
+  });
+
+  it('generates a trace for a call without one, and records errors and tool errors', async () => {
+    const client = await connectClient(gateway.mcpUrl, 'modern');
+    await client.callTool({ name: 'fidelity__fail', arguments: {} });
+    await expect(client.callTool({ name: 'nobody__x', arguments: {} })).rejects.toThrow();
+    const recent = gateway.app.store.traces.queryTraces({ limit: 10 });
+    const failed = recent.filter((s) => s.tool === 'fail').at(-1)!;
+    expect(failed).toMatchObject({ status: 'tool-error', server: 'fidelity' });
+    expect(failed.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(recent.at(-1)).toMatchObject({ status: 'error', error: 'Unknown tool: nobody__x' });
+    expect(gateway.app.store.traces.queryTraces({ server: 'fidelity', status: 'tool-error' }).length).toBeGreaterThanOrEqual(1);
+    const { messages } = gateway.app.store.traces.getTrace(failed.traceId);
+    expect(messages.map((m) => `${m.hop}:${m.direction}`)).toEqual(['client:in', 'server:out', 'server:in', 'client:out']);
+  });
+});

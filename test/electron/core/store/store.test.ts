@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../../../electron/core/store/migrations.ts';
 import { DataDirInUseError, Store } from '../../../../electron/core/store/store.ts';
 import { repoRoot, removeTempDirs, tempDir } from '../../../helpers/fs.ts';
 import { waitFor } from '../../../helpers/wait.ts';
@@ -52,18 +53,18 @@ describe('LogBook', () => {
   });
 
   it('deletes lines past the age limit', () => {
-    const store = open(tempDir(), { logs: { retention: { maxAgeMs: 60_000, maxBytes: 1e9 } } });
+    const store = open(tempDir(), { retention: { maxAgeMs: 60_000, maxBytes: 1e9 } });
     store.logs.append({ time: Date.now() - 120_000, server: 'a', stream: 'stderr', level: 'info', message: 'old' });
     store.logs.append({ time: Date.now(), server: 'a', stream: 'stderr', level: 'info', message: 'new' });
-    expect(store.logs.applyRetention().deleted).toBe(1);
+    expect(store.applyRetention().deleted).toBe(1);
     expect(store.logs.query().map((r) => r.message)).toEqual(['new']);
   });
 
   it('keeps the log under its size limit by dropping the oldest lines first', () => {
-    const store = open(tempDir(), { logs: { retention: { maxAgeMs: 1e12, maxBytes: 1024 * 1024 } } });
+    const store = open(tempDir(), { retention: { maxAgeMs: 1e12, maxBytes: 1024 * 1024 } });
     for (let i = 0; i < 20_000; i++) store.logs.append({ server: 'a', stream: 'stderr', level: 'info', message: `${i} ${'x'.repeat(200)}` });
     store.logs.flush();
-    const { deleted } = store.logs.applyRetention();
+    const { deleted } = store.applyRetention();
     expect(deleted).toBeGreaterThan(10_000);
     const [newest] = store.logs.query({ limit: 1 });
     expect(newest!.message.startsWith('19999 ')).toBe(true);
@@ -96,7 +97,7 @@ describe('Store', () => {
     const second = open(dataDir);
     expect(second.getSetting('theme')).toBe('dark');
     expect(second.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(second.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(second.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
   });
 
   it('refuses a data dir that another live Switchboard holds, and takes over one whose owner died', async () => {

@@ -1,0 +1,158 @@
+import crypto from 'node:crypto';
+import type { JSONRPCMessage, MessageExtraInfo, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
+import type { Span, SpanStatus } from '../../../shared/model.ts';
+import type { NewMessage } from '../store/traces.ts';
+
+/** W3C trace context, as it travels in a request's `_meta.traceparent`. */
+export interface TraceParent {
+  readonly traceId: string;
+  readonly spanId: string;
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/** Reads a `traceparent` (version 00 or later); undefined for anything malformed or all-zero. */
+export function parseTraceparent(value: unknown): TraceParent | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = TRACEPARENT.exec(value.trim().toLowerCase());
+  if (!match || match[1] === 'ff' || /^0+$/.test(match[2]!) || /^0+$/.test(match[3]!)) return undefined;
+  return { traceId: match[2]!, spanId: match[3]! };
+}
+
+export function formatTraceparent(traceId: string, spanId: string): string {
+  return `00-${traceId}-${spanId}-01`;
+}
+
+const newId = (bytes: number) => crypto.randomBytes(bytes).toString('hex');
+
+/** The attributes a span carries; filled in as the request is routed. */
+export interface SpanAttributes {
+  method: string | null;
+  session: string | null;
+  client: string | null;
+  server: string | null;
+  tool: string | null;
+  rpcId: string | null;
+}
+
+/** A span being measured. `end` records it (once). */
+export class ActiveSpan {
+  readonly spanId = newId(8);
+  private readonly startedAt = performance.now();
+  private readonly start = performance.timeOrigin + this.startedAt;
+  private ended = false;
+
+  constructor(
+    private readonly record: (span: Span) => void,
+    readonly traceId: string,
+    private readonly parentSpanId: string | null,
+    private readonly name: string,
+    readonly attributes: SpanAttributes,
+  ) {}
+
+  /** A step of this span (route, upstream call, respond). */
+  child(name: string): ActiveSpan {
+    return new ActiveSpan(this.record, this.traceId, this.spanId, name, { ...this.attributes, rpcId: null });
+  }
+
+  /** This span as the parent of an upstream request: the value for its `_meta.traceparent`. */
+  get traceparent(): string {
+    return formatTraceparent(this.traceId, this.spanId);
+  }
+
+  end(status: SpanStatus = 'ok', error: string | null = null): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.record({
+      traceId: this.traceId,
+      spanId: this.spanId,
+      parentSpanId: this.parentSpanId,
+      name: this.name,
+      start: this.start,
+      durationMs: performance.now() - this.startedAt,
+      ...this.attributes,
+      status,
+      error,
+    });
+  }
+}
+
+/** Starts traces: continuing the caller's W3C trace when its request carries one, else a new one. */
+export class Tracer {
+  constructor(private readonly record: (span: Span) => void) {}
+
+  start(name: string, attributes: SpanAttributes, parent?: TraceParent): ActiveSpan {
+    return new ActiveSpan(this.record, parent?.traceId ?? newId(16), parent?.spanId ?? null, name, attributes);
+  }
+}
+
+/**
+ * A transport decorator that records every JSON-RPC message crossing it, and otherwise changes nothing:
+ * the gateway and the supervisor stay free of recording calls.
+ */
+export class RecordingTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+  /** Upstream requests we sent with a trace, so their responses get the same trace. */
+  private readonly traceOfRequest = new Map<string | number, string>();
+
+  constructor(
+    private readonly inner: Transport,
+    private readonly where: Pick<NewMessage, 'hop' | 'session' | 'server'>,
+    private readonly record: (message: NewMessage) => void,
+  ) {
+    // Handlers already on the inner transport (its owner's) keep working; ours run after them.
+    const ownerClose = inner.onclose;
+    const ownerError = inner.onerror;
+    inner.onclose = () => {
+      ownerClose?.();
+      this.onclose?.();
+    };
+    inner.onerror = (error) => {
+      ownerError?.(error);
+      this.onerror?.(error);
+    };
+    inner.onmessage = (message, extra) => {
+      this.note('in', message);
+      this.onmessage?.(message, extra);
+    };
+  }
+
+  get sessionId(): string | undefined {
+    return this.inner.sessionId;
+  }
+
+  setProtocolVersion(version: string): void {
+    this.inner.setProtocolVersion?.(version);
+  }
+
+  setSupportedProtocolVersions(versions: string[]): void {
+    this.inner.setSupportedProtocolVersions?.(versions);
+  }
+
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    this.note('out', message);
+    return this.inner.send(message, options);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  private note(direction: 'in' | 'out', message: JSONRPCMessage): void {
+    let traceId: string | null = null;
+    if ('method' in message) {
+      traceId = parseTraceparent((message.params?._meta as Record<string, unknown> | undefined)?.traceparent)?.traceId ?? null;
+      if (traceId && 'id' in message) this.traceOfRequest.set(message.id, traceId);
+    } else if ('id' in message && message.id !== undefined && message.id !== null) {
+      traceId = this.traceOfRequest.get(message.id) ?? null;
+      this.traceOfRequest.delete(message.id);
+    }
+    this.record({ time: Date.now(), ...this.where, session: this.inner.sessionId ?? this.where.session, direction, traceId, message });
+  }
+}

@@ -1,0 +1,72 @@
+import type { Disposable } from '../base/lifecycle.ts';
+
+export interface BatchOptions {
+  /** How long a pushed item may wait before it is written. */
+  flushDelayMs?: number;
+  /** A batch this big is written at once. */
+  maxBatch?: number;
+  /** Items waiting beyond this are dropped and counted: a stuck disk cannot eat the memory. */
+  maxPending?: number;
+}
+
+/**
+ * Collects items and writes them in batches (one sqlite transaction each), off the caller's path:
+ * `push` only queues, so a burst of log lines or traced calls never waits for the disk.
+ */
+export class BatchWriter<T> implements Disposable {
+  private pending: T[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private droppedCount = 0;
+  private readonly options: Required<BatchOptions>;
+  private disposed = false;
+
+  constructor(
+    private readonly write: (items: T[]) => void,
+    options: BatchOptions = {},
+  ) {
+    this.options = { flushDelayMs: 50, maxBatch: 5000, maxPending: 200_000, ...options };
+  }
+
+  /** Items dropped because the writer fell too far behind. */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  push(item: T): void {
+    if (this.disposed) return;
+    if (this.pending.length >= this.options.maxPending) {
+      this.droppedCount++;
+      return;
+    }
+    this.pending.push(item);
+    this.schedule(this.pending.length >= this.options.maxBatch ? 0 : this.options.flushDelayMs);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer && delayMs > 0) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.writeBatch();
+      if (this.pending.length > 0) this.schedule(0);
+    }, delayMs);
+  }
+
+  private writeBatch(): void {
+    if (this.pending.length === 0) return;
+    this.write(this.pending.splice(0, this.options.maxBatch));
+  }
+
+  /** Writes everything queued, now. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.pending.length > 0) this.writeBatch();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.flush();
+    this.disposed = true;
+  }
+}

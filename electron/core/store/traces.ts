@@ -1,0 +1,198 @@
+import type { MessageRecord, Span, SpanStatus, TraceQuery } from '../../../shared/model.ts';
+import type { Disposable } from '../base/lifecycle.ts';
+import { BatchWriter, type BatchOptions } from './batch.ts';
+import type { Db } from './database.ts';
+
+/** A message to record; serialized (redacted, bounded) when its batch is written, not on the request path. */
+export interface NewMessage {
+  time: number;
+  hop: MessageRecord['hop'];
+  direction: MessageRecord['direction'];
+  session: string | null;
+  server: string | null;
+  traceId: string | null;
+  message: unknown;
+}
+
+/** Bodies longer than this are cut (a base64 image does not belong in the message log in full). */
+export const MAX_BODY_CHARS = 64 * 1024;
+const SECRET_KEY = /token|secret|password|passwd|api[-_]?key|authorization|cookie|credential/i;
+
+/** The traces of the gateway's requests and the JSON-RPC messages of both hops, written in batches. */
+export class TraceBook implements Disposable {
+  private readonly spans: BatchWriter<Span>;
+  private readonly messages: BatchWriter<NewMessage>;
+
+  constructor(
+    private readonly db: Db,
+    options: BatchOptions = {},
+  ) {
+    const insertSpan = db.prepare(
+      `INSERT INTO spans (trace_id, span_id, parent_span_id, name, start, duration_ms, method, session, client, server, tool, status, error, rpc_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertMessage = db.prepare(
+      `INSERT INTO messages (time, hop, direction, session, server, method, rpc_id, trace_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.spans = new BatchWriter(
+      db.transaction((spans: Span[]) => {
+        for (const s of spans) insertSpan.run(s.traceId, s.spanId, s.parentSpanId, s.name, s.start, s.durationMs, s.method, s.session, s.client, s.server, s.tool, s.status, s.error, s.rpcId);
+      }),
+      options,
+    );
+    this.messages = new BatchWriter(
+      db.transaction((messages: NewMessage[]) => {
+        for (const m of messages) {
+          const { method, rpcId } = describeMessage(m.message);
+          insertMessage.run(m.time, m.hop, m.direction, m.session, m.server, method, rpcId, m.traceId, serializeBody(m.message));
+        }
+      }),
+      options,
+    );
+  }
+
+  recordSpan(span: Span): void {
+    this.spans.push(span);
+  }
+
+  recordMessage(message: NewMessage): void {
+    this.messages.push(message);
+  }
+
+  flush(): void {
+    this.spans.flush();
+    this.messages.flush();
+  }
+
+  /** Traced requests (root spans), newest last: the newest `limit` that match. */
+  queryTraces(query: TraceQuery = {}): Span[] {
+    this.flush();
+    const where = ['parent_span_id IS NULL'];
+    const params: (string | number)[] = [];
+    const equal = (column: string, value: string | undefined) => {
+      if (value === undefined) return;
+      where.push(`${column} = ?`);
+      params.push(value);
+    };
+    equal('trace_id', query.traceId);
+    equal('session', query.session);
+    equal('server', query.server);
+    equal('tool', query.tool);
+    equal('status', query.status);
+    if (query.since !== undefined) {
+      where.push('start >= ?');
+      params.push(query.since);
+    }
+    if (query.until !== undefined) {
+      where.push('start <= ?');
+      params.push(query.until);
+    }
+    params.push(query.limit ?? 200);
+    const rows = this.db.prepare(`SELECT * FROM spans WHERE ${where.join(' AND ')} ORDER BY start DESC LIMIT ?`).all(...params) as SpanRow[];
+    return rows.reverse().map(toSpan);
+  }
+
+  /**
+   * Every span of one trace, in start order, and its messages: those tagged with the trace (the upstream hop,
+   * modern clients), and the client's request and response of a session (matched by id within the span's time).
+   */
+  getTrace(traceId: string): { spans: Span[]; messages: MessageRecord[] } {
+    this.flush();
+    const spans = (this.db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start, id').all(traceId) as SpanRow[]).map(toSpan);
+    const root = spans.find((span) => span.parentSpanId === null) ?? spans[0];
+    const rows =
+      root?.session && root.rpcId
+        ? (this.db
+            .prepare(
+              `SELECT * FROM messages WHERE trace_id = ?
+               OR (trace_id IS NULL AND hop = 'client' AND session = ? AND rpc_id = ? AND time BETWEEN ? AND ?) ORDER BY id`,
+            )
+            .all(traceId, root.session, root.rpcId, Math.floor(root.start) - 1000, Math.ceil(root.start + root.durationMs) + 1000) as MessageRow[])
+        : (this.db.prepare('SELECT * FROM messages WHERE trace_id = ? ORDER BY id').all(traceId) as MessageRow[]);
+    return { spans, messages: rows.map(toMessage) };
+  }
+
+  /** Recorded messages, newest last. */
+  queryMessages(query: { session?: string; server?: string; method?: string; limit?: number } = {}): MessageRecord[] {
+    this.flush();
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    for (const [column, value] of [['session', query.session], ['server', query.server], ['method', query.method]] as const) {
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
+    params.push(query.limit ?? 500);
+    const rows = this.db.prepare(`SELECT * FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`).all(...params) as MessageRow[];
+    return rows.reverse().map(toMessage);
+  }
+
+  dispose(): void {
+    this.spans.dispose();
+    this.messages.dispose();
+  }
+}
+
+interface SpanRow {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  start: number;
+  duration_ms: number;
+  method: string | null;
+  session: string | null;
+  client: string | null;
+  server: string | null;
+  tool: string | null;
+  status: SpanStatus;
+  error: string | null;
+  rpc_id: string | null;
+}
+
+interface MessageRow {
+  id: number;
+  time: number;
+  hop: MessageRecord['hop'];
+  direction: MessageRecord['direction'];
+  session: string | null;
+  server: string | null;
+  method: string | null;
+  rpc_id: string | null;
+  trace_id: string | null;
+  body: string;
+}
+
+function toSpan(row: SpanRow): Span {
+  return {
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    parentSpanId: row.parent_span_id,
+    name: row.name,
+    start: row.start,
+    durationMs: row.duration_ms,
+    method: row.method,
+    session: row.session,
+    client: row.client,
+    server: row.server,
+    tool: row.tool,
+    status: row.status,
+    error: row.error,
+    rpcId: row.rpc_id,
+  };
+}
+
+function toMessage(row: MessageRow): MessageRecord {
+  return { id: row.id, time: row.time, hop: row.hop, direction: row.direction, session: row.session, server: row.server, method: row.method, rpcId: row.rpc_id, traceId: row.trace_id, body: row.body };
+}
+
+function describeMessage(message: unknown): { method: string | null; rpcId: string | null } {
+  const value = message as { method?: unknown; id?: unknown };
+  return { method: typeof value.method === 'string' ? value.method : null, rpcId: value.id === undefined || value.id === null ? null : String(value.id) };
+}
+
+/** JSON with values under secret-looking keys replaced, cut to MAX_BODY_CHARS. */
+export function serializeBody(message: unknown): string {
+  const text = JSON.stringify(message, (key, value: unknown) => (key !== '' && SECRET_KEY.test(key) && typeof value !== 'object' ? '[redacted]' : value));
+  return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}… [${text.length - MAX_BODY_CHARS} more characters]` : text;
+}
