@@ -26,6 +26,8 @@ Commands:
               --wait-seconds N  how long to wait for Switchboard to start (default 60)
   call      Call one tool through the running Switchboard: switchboard call SERVER__TOOL --args '{"k":"v"}'
               --json            print the whole result as JSON
+  export    A client's MCP config on stdout: --client claude-desktop|cursor|vscode|claude-code|windsurf [--mode gateway|direct] [--url URL] [--config FILE] [--install [--file PATH]]
+  import    Add the servers of a client's MCP config file to ours: switchboard import FILE [--config FILE] [--overwrite]
 
 Every command accepts --data-dir; the default is the platform's app data folder
 (SWITCHBOARD_DATA_DIR overrides it).`;

@@ -1,0 +1,120 @@
+import type { ServerConfig } from '../config/schema.ts';
+import { expandVariables, type HostVariables } from '../supervisor/launch.ts';
+import { DIALECTS, writeRemoteEntry, writeStdioEntry, type ClientDialect, type ClientId } from './dialects.ts';
+
+/** The name of the one entry a gateway export writes. */
+export const GATEWAY_ENTRY_NAME = 'switchboard';
+
+/** How to run the `switchboard` command from a client: absolute paths, since a GUI app's PATH is bare. */
+export interface Launcher {
+  command: string;
+  args: readonly string[];
+  /** Extra variables the command needs (Electron's ELECTRON_RUN_AS_NODE when the app runs the CLI). */
+  env?: Readonly<Record<string, string>>;
+}
+
+/** One entry for every client, pointing at the running Switchboard. */
+export interface GatewayExportOptions {
+  client: ClientId;
+  mode: 'gateway';
+  endpoint: {
+    url: string;
+    token: string;
+    /**
+     * The URL was given explicitly: the stdio bridge gets it with `--url`. Otherwise the bridge finds the
+     * running Switchboard through the data dir, which survives a port change.
+     */
+    pinned?: boolean;
+  };
+  launcher: Launcher;
+  dataDir: string;
+}
+
+/** Every enabled server of our config, written for the client to run itself. */
+export interface DirectExportOptions {
+  client: ClientId;
+  mode: 'direct';
+  servers: Iterable<ServerConfig>;
+  /** Values of our `${switchboard:...}` and `${userHome}` variables: clients do not know them. */
+  variables: HostVariables;
+  /** For `${env:NAME}`. */
+  env: NodeJS.ProcessEnv;
+}
+
+export type ExportOptions = GatewayExportOptions | DirectExportOptions;
+
+export interface ExportResult {
+  /** The whole file for that client: `{ mcpServers: {...} }` (VS Code: `{ servers: {...} }`). */
+  config: Record<string, Record<string, Record<string, unknown>>>;
+  /** The entries alone, by name (what an install merges into the client's file). */
+  entries: Record<string, Record<string, unknown>>;
+  /** What was left out or will not behave as it does in Switchboard, one sentence each. */
+  warnings: string[];
+}
+
+/** The MCP config for a client, in its dialect. */
+export function exportConfig(options: ExportOptions): ExportResult {
+  const dialect = DIALECTS[options.client];
+  const warnings: string[] = [];
+  const entries = options.mode === 'gateway' ? { [GATEWAY_ENTRY_NAME]: gatewayEntry(dialect, options) } : directEntries(dialect, options, warnings);
+  return { config: { [dialect.topKey]: entries }, entries, warnings };
+}
+
+function gatewayEntry(dialect: ClientDialect, options: GatewayExportOptions): Record<string, unknown> {
+  const { url, token, pinned } = options.endpoint;
+  if (!dialect.remote) {
+    // Claude Desktop launches only stdio servers: it gets the bridge, `switchboard connect`.
+    return writeStdioEntry(dialect, {
+      command: options.launcher.command,
+      args: [...options.launcher.args, 'connect', '--data-dir', options.dataDir, ...(pinned ? ['--url', url] : [])],
+      env: { SWITCHBOARD_TOKEN: token, ...options.launcher.env },
+    });
+  }
+  return writeRemoteEntry(dialect, { url, headers: { Authorization: `Bearer ${token}` }, transport: 'http' }) ?? {};
+}
+
+function directEntries(dialect: ClientDialect, options: DirectExportOptions, warnings: string[]): Record<string, Record<string, unknown>> {
+  const entries: Record<string, Record<string, unknown>> = {};
+  for (const server of options.servers) {
+    const name = server.name;
+    if (server.disabled) {
+      warnings.push(`${name}: disabled in Switchboard, left out`);
+      continue;
+    }
+    const expand = (value: string, field: string): string => {
+      for (const match of value.matchAll(/\$\{env:([^}]*)\}/g)) {
+        if (options.env[match[1] ?? ''] === undefined) warnings.push(`${name}: ${field} uses \${env:${match[1]}}, which is not set here: written as an empty value`);
+      }
+      const expanded = expandVariables(value, options.variables, options.env);
+      for (const match of expanded.matchAll(/\$\{[^}]*\}/g)) {
+        warnings.push(`${name}: ${field} keeps ${match[0]}, which ${dialect.label} cannot resolve: fill it in by hand`);
+      }
+      return expanded;
+    };
+    const expandMap = (map: Readonly<Record<string, string>>, field: string) =>
+      Object.fromEntries(Object.entries(map).map(([key, value]) => [key, expand(value, `${field}.${key}`)]));
+    if (server.tools?.allow || server.tools?.deny) {
+      warnings.push(`${name}: its tools allow/deny list applies only through Switchboard: ${dialect.label} will see every tool`);
+    }
+
+    if (server.url !== undefined) {
+      const url = expand(server.url, 'url');
+      const entry = writeRemoteEntry(dialect, { url, headers: expandMap(server.headers ?? {}, 'headers'), transport: server.type === 'sse' ? 'sse' : 'http' });
+      if (entry) entries[name] = entry;
+      else warnings.push(`${name}: ${dialect.label} cannot reach a remote server (${url}) from its config file: left out (--mode gateway reaches it through Switchboard)`);
+      continue;
+    }
+    if (server.command === undefined) continue; // The schema guarantees a command or a url.
+    if (server.cwd !== undefined && !dialect.cwd) {
+      warnings.push(`${name}: ${dialect.label} has no cwd setting: the server will not start in ${expand(server.cwd, 'cwd')}`);
+    }
+    // The app's own Node runtime (Electron) needs its marker variable to behave as Node.
+    const runtimeEnv = server.command.includes('${switchboard:node}') ? options.variables.node.env : {};
+    entries[name] = writeStdioEntry(dialect, {
+      command: expand(server.command, 'command'),
+      args: server.args.map((arg, index) => expand(arg, `args[${index}]`)),
+      env: { ...runtimeEnv, ...expandMap(server.env, 'env') },
+    });
+  }
+  return entries;
+}
