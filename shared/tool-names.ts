@@ -43,10 +43,17 @@ export function shortHash(text: string, length = 6): string {
   return out.slice(0, length).padStart(length, '0');
 }
 
-/** Replaces what clients refuse (spaces, dots, slashes, colons, non-ASCII) by `_`, and never leaves `__` inside. */
+/** Replaces what clients refuse (spaces, dots, slashes, colons, non-ASCII) by `_`. */
 export function sanitize(part: string): string {
-  return part
-    .replace(/[^a-zA-Z0-9_-]/g, '_')
+  return part.replace(/[^a-zA-Z0-9_-]/g, '_');
+}
+
+/**
+ * An alias: sanitized, and never holding `__` or starting or ending with `_`, so that the first `__` of an
+ * exposed name always ends the alias (an item name may hold `__`: a server behind another gateway).
+ */
+export function sanitizeAlias(part: string): string {
+  return sanitize(part)
     .replace(/_{2,}/g, '_')
     .replace(/^_+|_+$/g, '');
 }
@@ -59,7 +66,7 @@ export function serverAliases(servers: readonly { server: string; alias?: string
   const groups = new Map<string, { server: string; raw: string; clean: string }[]>();
   for (const { server, alias } of servers) {
     const raw = alias ?? server;
-    const clean = sanitize(raw).slice(0, 24) || `s${shortHash(raw, 5)}`;
+    const clean = sanitizeAlias(raw).slice(0, 24) || `s${shortHash(raw, 5)}`;
     const key = clean.toLowerCase();
     groups.set(key, [...(groups.get(key) ?? []), { server, raw, clean }]);
   }

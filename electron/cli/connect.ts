@@ -30,6 +30,7 @@ class StdioBridge {
   private protocolVersion: string | undefined;
   private replayingInitializeId: string | number | undefined;
   private closed = false;
+  private reopening: Promise<void> | undefined;
   private target: GatewayTarget;
 
   constructor(
@@ -64,7 +65,6 @@ class StdioBridge {
         this.answerWithError(message, error);
         return;
       }
-      this.say('lost the session (Switchboard restarted?); opening a new session');
       try {
         await this.reopen();
         await this.send(message);
@@ -139,6 +139,12 @@ class StdioBridge {
 
   /** A new session on a fresh transport, opened with the client's own initialize and initialized. */
   private async reopen(): Promise<void> {
+    this.reopening ??= this.reopenOnce().finally(() => (this.reopening = undefined));
+    return this.reopening;
+  }
+
+  private async reopenOnce(): Promise<void> {
+    this.say('lost the session (Switchboard restarted?); opening a new session');
     const old = this.upstream;
     this.upstream = undefined;
     if (old) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXPOSED_NAME_PATTERN, nameItems, originKey, sanitize, serverAliases, shortHash } from '../../shared/tool-names.ts';
+import { EXPOSED_NAME_PATTERN, nameItems, originKey, sanitize, sanitizeAlias, serverAliases, shortHash } from '../../shared/tool-names.ts';
 
 const names = (items: Parameters<typeof nameItems>[0]) => [...nameItems(items).exposed.keys()];
 
@@ -94,9 +94,13 @@ describe('serverAliases', () => {
 });
 
 describe('sanitize and shortHash', () => {
-  it('never leaves the separator inside a part', () => {
-    expect(sanitize('a__b...c  d')).toBe('a_b_c_d');
-    expect(sanitize('__x__')).toBe('x');
+  it('never leaves the separator inside an alias', () => {
+    expect(sanitizeAlias('a__b...c  d')).toBe('a_b_c_d');
+    expect(sanitizeAlias('__x__')).toBe('x');
+  });
+  it("keeps an item's own double underscores: a tool of a server behind another gateway keeps its name", () => {
+    expect(sanitize('fidelity__slow')).toBe('fidelity__slow');
+    expect([...nameItems([{ server: 'remote', name: 'fidelity__slow' }]).exposed.keys()]).toEqual(['remote__fidelity__slow']);
   });
   it('hashes deterministically into base 36', () => {
     expect(shortHash('abc')).toBe(shortHash('abc'));

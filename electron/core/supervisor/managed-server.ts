@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
-import { Client, type ClientCapabilities, type Prompt, type Resource, type ResourceTemplateType, type Tool, type Transport } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport, type ClientCapabilities, type Prompt, type Resource, type ResourceTemplateType, type Tool, type Transport } from '@modelcontextprotocol/client';
+import { isolatingFetch } from './isolating-fetch.ts';
 import type { ServerState, ServerStatus, StateReason, StatusChange } from '../../../shared/model.ts';
 import type { ServerConfig } from '../config/schema.ts';
 import { Emitter, type Event } from '../base/event.ts';
@@ -50,16 +51,25 @@ export interface ServerHost {
 
 type FailureKind = 'launch-failed' | 'crashed' | 'clean-exit' | 'handshake-failed' | 'unresponsive';
 
-type ExitInfo = { kind: 'spawn-error'; error: NodeJS.ErrnoException } | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null };
+type ExitInfo =
+  | { kind: 'spawn-error'; error: NodeJS.ErrnoException }
+  | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }
+  | { kind: 'closed'; detail: string };
 
-/** One incarnation of the server: a process group, its pipes and the MCP client on them. */
-interface Run {
+/** The local process of a stdio server: a process group and its pipes. */
+interface LocalProcess {
   readonly child: ChildProcessWithoutNullStreams;
   readonly pid: number;
   readonly stderr: OutputCapture;
   readonly stderrEnded: Promise<void>;
+}
+
+/** One incarnation of the server: the MCP client, on a process of ours (stdio) or a connection (url). */
+interface Run {
+  readonly process?: LocalProcess;
   readonly client: Client;
-  readonly exited: Promise<ExitInfo>;
+  /** The process exited, or the remote connection closed. */
+  readonly ended: Promise<ExitInfo>;
   stopping: boolean;
   failed: boolean;
   pingTimer?: NodeJS.Timeout;
@@ -70,8 +80,9 @@ const DEFAULT_HEALTH = { intervalMs: 30_000, timeoutMs: 10_000, misses: 2 };
 const DEFAULT_STOP_GRACE = { stdinMs: 1000, termMs: 2000 };
 
 /**
- * One configured server, supervised: spawned in its own process group, connected with the MCP SDK client,
- * restarted with backoff when it fails, stopped as a whole group. Every state change is an event with a reason.
+ * One configured server, supervised: spawned in its own process group (or, with `url`, reached over
+ * Streamable HTTP), connected with the MCP SDK client, restarted with backoff when it fails, stopped as a
+ * whole group. Every state change is an event with a reason.
  */
 export class ManagedServer implements Disposable {
   private readonly onDidChangeStatusEmitter = new Emitter<StatusChange>();
@@ -121,14 +132,14 @@ export class ManagedServer implements Disposable {
 
   /** The last stderr lines of the current (or last) process. */
   get recentStderr(): readonly string[] {
-    return this.run?.stderr.recent ?? [];
+    return this.run?.process?.stderr.recent ?? [];
   }
 
   status(): ServerStatus {
     return {
       name: this.name,
       state: this.state,
-      pid: this.run?.pid ?? null,
+      pid: this.run?.process?.pid ?? null,
       tools: this.catalogValue.tools.length,
       resources: this.catalogValue.resources.length,
       prompts: this.catalogValue.prompts.length,
@@ -208,6 +219,48 @@ export class ManagedServer implements Disposable {
     this.nextRestartAt = null;
     this.setState('starting', reason, null);
     await this.teardown; // The previous incarnation's group must be gone before a new one starts.
+    const opened = this.configValue.url !== undefined ? await this.openRemote(generation) : await this.spawnLocal(generation);
+    if (!opened) return;
+    const { run, transport } = opened;
+
+    const timeoutMs = this.configValue.startupTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      run.client.connect(transport).then(
+        () => ({ kind: 'connected' as const }),
+        (error: unknown) => ({ kind: 'error' as const, error }),
+      ),
+      run.ended.then(() => ({ kind: 'ended' as const })),
+      new Promise<{ kind: 'timeout' }>((resolve) => (timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (this.run !== run || run.stopping || run.failed) return;
+    if (outcome.kind === 'ended') return; // onEnded reports it, with the exit code and stderr.
+    if (outcome.kind === 'timeout') {
+      const hint = run.process ? ' (is it an MCP server speaking stdio?)' : '';
+      this.fail(run, 'handshake-failed', `no MCP handshake within ${formatMs(timeoutMs)}${hint}`);
+      return;
+    }
+    if (outcome.kind === 'error') {
+      // A handshake that failed because the process died is reported by onEnded, with the reason.
+      if (run.process && (await settlesWithin(run.ended, 500))) return;
+      if (this.run !== run || run.stopping || run.failed) return;
+      this.fail(run, 'handshake-failed', `MCP handshake failed: ${errorMessage(outcome.error)}`);
+      return;
+    }
+    const catalog = await this.listCatalog(run.client);
+    if (this.run !== run || run.stopping || run.failed) return;
+    this.catalogValue = catalog;
+    this.policy.recordReady(Date.now());
+    this.readySince = Date.now();
+    this.lastError = null;
+    this.setState('ready', 'handshake-complete', null);
+    this.onDidChangeCatalogEmitter.fire(catalog);
+    this.startHealthChecks(run);
+  }
+
+  /** Spawns the stdio server in its own process group. Undefined when the attempt already ended (and was reported). */
+  private async spawnLocal(generation: number): Promise<{ run: Run; transport: Transport } | undefined> {
     let spawnArgs: Parameters<typeof spawn>;
     let commandLine: string;
     try {
@@ -216,26 +269,26 @@ export class ManagedServer implements Disposable {
       commandLine = prepared.commandLine;
     } catch (error) {
       if (generation === this.generation) this.fail(undefined, 'launch-failed', errorMessage(error));
-      return;
+      return undefined;
     }
-    if (generation !== this.generation) return;
+    if (generation !== this.generation) return undefined;
 
     let child: ChildProcessWithoutNullStreams;
     try {
       child = spawn(...spawnArgs) as ChildProcessWithoutNullStreams;
     } catch (error) {
       this.fail(undefined, 'launch-failed', `spawn ${this.configValue.command}: ${errorMessage(error)}`);
-      return;
+      return undefined;
     }
-    const exited = new Promise<ExitInfo>((resolve) => {
+    const ended = new Promise<ExitInfo>((resolve) => {
       child.once('error', (error) => resolve({ kind: 'spawn-error', error }));
       child.once('exit', (code, signal) => resolve({ kind: 'exit', code, signal }));
     });
     if (child.pid === undefined) {
-      const info = await exited;
+      const info = await ended;
       const detail = info.kind === 'spawn-error' ? `spawn ${this.configValue.command} ${info.error.code ?? info.error.message}` : 'spawn failed';
       if (generation === this.generation) this.fail(undefined, 'launch-failed', detail);
-      return;
+      return undefined;
     }
     const pid = child.pid;
     this.host.registry.add({
@@ -252,47 +305,30 @@ export class ManagedServer implements Disposable {
     const stderrEnded = new Promise<void>((resolve) => child.stderr.once('close', () => resolve()));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.stderr.once('end', () => stderr.end());
-    const client = this.createClient();
-    const run: Run = { child, pid, stderr, stderrEnded, client, exited, stopping: false, failed: false, noiseSeen: false };
+    const run: Run = { process: { child, pid, stderr, stderrEnded }, client: this.createClient(false), ended, stopping: false, failed: false, noiseSeen: false };
     const stdio = new ChildStdioTransport(child.stdin, child.stdout, (line) => this.onNoise(run, line));
-    const transport = this.host.decorateTransport?.(stdio, this.name) ?? stdio;
     this.run = run;
     this.log('info', `started (pid ${pid}): ${commandLine}`);
-    void exited.then((info) => this.onExit(run, info));
+    void ended.then((info) => this.onEnded(run, info));
+    return { run, transport: this.host.decorateTransport?.(stdio, this.name) ?? stdio };
+  }
 
-    const timeoutMs = this.configValue.startupTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const outcome = await Promise.race([
-      client.connect(transport).then(
-        () => ({ kind: 'connected' as const }),
-        (error: unknown) => ({ kind: 'error' as const, error }),
-      ),
-      exited.then(() => ({ kind: 'exited' as const })),
-      new Promise<{ kind: 'timeout' }>((resolve) => (timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs))),
-    ]);
-    clearTimeout(timer);
-    if (this.run !== run || run.stopping || run.failed) return;
-    if (outcome.kind === 'exited') return; // onExit reports it, with the exit code and stderr.
-    if (outcome.kind === 'timeout') {
-      this.fail(run, 'handshake-failed', `no MCP handshake within ${formatMs(timeoutMs)} (is it an MCP server speaking stdio?)`);
-      return;
-    }
-    if (outcome.kind === 'error') {
-      // A handshake that failed because the process died is reported by onExit, with the reason.
-      if (await settlesWithin(exited, 500)) return;
-      if (this.run !== run || run.stopping || run.failed) return;
-      this.fail(run, 'handshake-failed', `MCP handshake failed: ${errorMessage(outcome.error)}`);
-      return;
-    }
-    const catalog = await this.listCatalog(client);
-    if (this.run !== run || run.stopping || run.failed) return;
-    this.catalogValue = catalog;
-    this.policy.recordReady(Date.now());
-    this.readySince = Date.now();
-    this.lastError = null;
-    this.setState('ready', 'handshake-complete', null);
-    this.onDidChangeCatalogEmitter.fire(catalog);
-    this.startHealthChecks(run);
+  /** Connects to a remote server over Streamable HTTP (either protocol era). */
+  private async openRemote(generation: number): Promise<{ run: Run; transport: Transport } | undefined> {
+    const environment = await this.host.launchEnvironment();
+    if (generation !== this.generation) return undefined;
+    const expand = (value: string) => expandVariables(value, environment.variables, environment.parentEnv);
+    const url = new URL(expand(this.configValue.url!));
+    const headers = Object.fromEntries(Object.entries(this.configValue.headers ?? {}).map(([key, value]) => [key, expand(value)]));
+    const http = new StreamableHTTPClientTransport(url, { requestInit: { headers }, fetch: isolatingFetch });
+    let close: (info: ExitInfo) => void = () => undefined;
+    const ended = new Promise<ExitInfo>((resolve) => (close = resolve));
+    const run: Run = { client: this.createClient(true), ended, stopping: false, failed: false, noiseSeen: false };
+    run.client.onclose = () => close({ kind: 'closed', detail: `the connection to ${url.origin} closed` });
+    this.run = run;
+    this.log('info', `connecting to ${url.href}`);
+    void ended.then((info) => this.onEnded(run, info));
+    return { run, transport: this.host.decorateTransport?.(http, this.name) ?? http };
   }
 
   private async prepareLaunch(): Promise<{ spawnArgs: Parameters<typeof spawn>; commandLine: string }> {
@@ -328,9 +364,11 @@ export class ManagedServer implements Disposable {
     };
   }
 
-  private createClient(): Client {
+  private createClient(remote: boolean): Client {
     const client = new Client(this.host.clientInfo, {
       capabilities: this.host.clientCapabilities ?? {},
+      // Remote servers may speak the 2026-07-28 era; stdio servers are probed by a handshake of their own.
+      ...(remote ? { versionNegotiation: { mode: 'auto' as const } } : {}),
       listChanged: {
         tools: { debounceMs: 50, onChanged: (error, tools) => !error && tools && this.setCatalog({ ...this.catalogValue, tools }) },
         prompts: { debounceMs: 50, onChanged: (error, prompts) => !error && prompts && this.setCatalog({ ...this.catalogValue, prompts }) },
@@ -388,7 +426,8 @@ export class ManagedServer implements Disposable {
     run.pingTimer = setInterval(() => {
       if (inFlight || this.run !== run || run.stopping || run.failed) return;
       inFlight = true;
-      run.client.ping({ timeout: health.timeoutMs }).then(
+      const probe = run.client.getProtocolEra() === 'modern' ? run.client.discover({ timeout: health.timeoutMs }) : run.client.ping({ timeout: health.timeoutMs });
+      probe.then(
         () => {
           misses = 0;
           inFlight = false;
@@ -413,16 +452,20 @@ export class ManagedServer implements Disposable {
     this.host.log({ server: this.name, stream: 'stdout', level: 'warn', message: line });
   }
 
-  private async onExit(run: Run, info: ExitInfo): Promise<void> {
+  private async onEnded(run: Run, info: ExitInfo): Promise<void> {
     if (run.stopping || run.failed || this.run !== run) return;
+    if (info.kind === 'closed') {
+      this.fail(run, 'crashed', info.detail);
+      return;
+    }
     // 'exit' can come before the last stderr bytes are read; the reason is usually in them.
-    await settlesWithin(run.stderrEnded, 250);
+    if (run.process) await settlesWithin(run.process.stderrEnded, 250);
     if (run.stopping || run.failed || this.run !== run) return;
     if (info.kind === 'spawn-error') {
       this.fail(run, 'launch-failed', `spawn ${this.configValue.command} ${info.error.code ?? info.error.message}`);
       return;
     }
-    const summary = summarizeStderr(run.stderr.recent);
+    const summary = summarizeStderr(run.process?.stderr.recent ?? []);
     const how = info.signal ? `killed by ${info.signal}` : `exited with code ${info.code}`;
     this.fail(run, info.code === 0 ? 'clean-exit' : 'crashed', summary ? `${how}: ${summary}` : how);
   }
@@ -459,13 +502,15 @@ export class ManagedServer implements Disposable {
     const remaining = deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(0, deadline - Date.now());
     // Closing the client closes stdin: well-behaved stdio servers exit on EOF.
     await run.client.close().catch(() => undefined);
-    if (!(await waitForGroupExit(run.pid, Math.min(grace.stdinMs, remaining * 0.3)))) {
-      const outcome = await terminateGroup(run.pid, Math.min(grace.termMs, remaining * 0.5));
+    const local = run.process;
+    if (!local) return;
+    if (!(await waitForGroupExit(local.pid, Math.min(grace.stdinMs, remaining * 0.3)))) {
+      const outcome = await terminateGroup(local.pid, Math.min(grace.termMs, remaining * 0.5));
       if (outcome === 'killed') this.log('warn', `did not exit on SIGTERM; killed with SIGKILL`);
-      if (outcome === 'survived') this.log('error', `process group ${run.pid} survived SIGKILL`);
+      if (outcome === 'survived') this.log('error', `process group ${local.pid} survived SIGKILL`);
     }
-    run.stderr.dispose();
-    this.host.registry.remove(run.pid);
+    local.stderr.dispose();
+    this.host.registry.remove(local.pid);
   }
 
   private setState(state: ServerState, reason: StateReason, detail: string | null): void {
