@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixture, removeTempDirs, tempDir } from '../../helpers/fs.ts';
@@ -45,6 +45,36 @@ async function connectThroughBridge(dataDir: string, env: Record<string, string>
 }
 
 const text = (result: { content?: unknown }) => (result.content as { text?: string }[]).map((c) => c.text ?? '').join('');
+
+describe('the exported Claude Desktop config', () => {
+  it('runs as Claude Desktop would run it (exactly its command, args and env) and lists the same tools', async () => {
+    const dataDir = tempDir();
+    writeConfig(dataDir);
+    const serve = await serveReady(dataDir);
+    const exported = await cli(['export', '--client', 'claude-desktop', '--data-dir', dataDir]);
+    expect(exported.code).toBe(0);
+    const entry = JSON.parse(exported.stdout).mcpServers.switchboard as { command: string; args: string[]; env: Record<string, string> };
+    expect(path.isAbsolute(entry.command)).toBe(true); // a GUI app's PATH is bare
+    // Claude Desktop passes only the entry's env (and a bare PATH); nothing of this test's environment.
+    const transport = new StdioClientTransport({ command: entry.command, args: entry.args, env: { PATH: '/usr/bin:/bin', ...entry.env }, stderr: 'pipe' });
+    const client = new Client({ name: 'claude-ai', version: '0.14.0' });
+    clients.push(client);
+    await client.connect(transport);
+    const viaBridge = (await client.listTools()).tools.map((t) => t.name).sort();
+    const direct = await connectHttp(serve.base, fs.readFileSync(path.join(dataDir, 'token'), 'utf8').trim());
+    const viaHttp = (await direct.listTools()).tools.map((t) => t.name).sort();
+    expect(viaBridge).toEqual(viaHttp);
+    expect(viaBridge).toContain('fidelity__slow');
+    expect(text(await client.callTool({ name: 'fidelity__fail', arguments: {} }))).toBe('it went wrong on purpose');
+  });
+});
+
+async function connectHttp(base: string, token: string): Promise<Client> {
+  const client = new Client({ name: 'cursor-stand-in', version: '1.0.0' });
+  clients.push(client);
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+  return client;
+}
 
 describe('switchboard connect', () => {
   it("relays a stdio client to the gateway: every server's tools, and calls", async () => {
