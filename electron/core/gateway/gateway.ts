@@ -1,6 +1,9 @@
 import type { Client } from '@modelcontextprotocol/client';
+import crypto from 'node:crypto';
 import {
   CLIENT_CAPABILITIES_META_KEY,
+  createRequestStateCodec,
+  inputRequired,
   ProtocolError,
   ProtocolErrorCode,
   SdkError,
@@ -9,6 +12,9 @@ import {
   Server,
   type CallToolResult,
   type ClientCapabilities,
+  type CreateMessageResult,
+  type ElicitResult,
+  type ListRootsResult,
   type LoggingLevel,
   type ServerContext,
 } from '@modelcontextprotocol/server';
@@ -19,6 +25,7 @@ import type { NewMessage } from '../store/traces.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
 import { exposeUri, GatewayCatalog, parseExposedUri, type CatalogDelta } from './catalog.ts';
 import { paginate } from './pagination.ts';
+import { ParkedCall } from './parked-call.ts';
 import { parseTraceparent, Tracer, type ActiveSpan } from './tracing.ts';
 
 export type Era = 'legacy' | 'modern';
@@ -42,6 +49,8 @@ interface ActiveCall {
   readonly ctx: ServerContext;
   readonly downstream: Server;
   readonly startedAt: number;
+  /** A modern client's call, whose questions go down as input_required results. */
+  readonly park?: ParkedCall;
 }
 
 /** One legacy session (the modern era has none), for notifications that are not an answer to anything. */
@@ -50,6 +59,9 @@ interface Session {
   logLevel?: LoggingLevel;
   readonly subscriptions: Set<string>;
 }
+
+/** How long a parked call waits for the client to come back with an answer. */
+const PARK_TTL_MS = 10 * 60_000;
 
 const LOG_LEVEL_ORDER: readonly LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 
@@ -69,6 +81,9 @@ export class Gateway implements Disposable {
   private readonly pageSize: number;
   private readonly startingWaitMs: number;
   private readonly tracer: Tracer;
+  private readonly parked = new Map<string, ParkedCall>();
+  /** Signs the requestState of parked calls: it comes back from the client and must not be forged. */
+  private readonly stateCodec = createRequestStateCodec<{ park: string }>({ key: crypto.randomBytes(32), ttlSeconds: PARK_TTL_MS / 1000 });
   private modernNotifier: { toolsChanged(): void; promptsChanged(): void; resourcesChanged(): void; resourceUpdated(uri: string): void } | undefined;
 
   constructor(
@@ -85,15 +100,15 @@ export class Gateway implements Disposable {
   /** Registers our handlers on a new upstream client, before it connects (for the capabilities it declares). */
   attachUpstream(client: Client, server: string, declared: ClientCapabilities): void {
     if (declared.elicitation) {
-      client.setRequestHandler('elicitation/create', async (request) => this.relay(server, 'elicitation', { method: 'elicitation/create', params: request.params }));
+      client.setRequestHandler('elicitation/create', async (request) => (await this.relay(server, 'elicitation', { method: 'elicitation/create', params: request.params })) as ElicitResult);
     }
     if (declared.sampling) {
-      client.setRequestHandler('sampling/createMessage', async (request) => this.relay(server, 'sampling', { method: 'sampling/createMessage', params: request.params }));
+      client.setRequestHandler('sampling/createMessage', async (request) => (await this.relay(server, 'sampling', { method: 'sampling/createMessage', params: request.params })) as CreateMessageResult);
     }
     if (declared.roots) {
       client.setRequestHandler('roots/list', async () => {
         const caller = this.pickCaller(server);
-        if (caller && this.clientCapabilities(caller)?.roots) return this.relay(server, 'roots', { method: 'roots/list' });
+        if (caller && this.clientCapabilities(caller)?.roots) return (await this.relay(server, 'roots', { method: 'roots/list' })) as ListRootsResult;
         return { roots: (this.supervisor.get(server)?.config.roots ?? []).map((root) => ({ uri: root.startsWith('file://') ? root : `file://${root}` })) };
       });
     }
@@ -137,6 +152,7 @@ export class Gateway implements Disposable {
           logging: {},
         },
         instructions: 'MCP Switchboard: the tools, prompts and resources of every server it runs, named server__tool.',
+        requestState: { verify: this.stateCodec.verify },
         debouncedNotificationMethods: ['notifications/tools/list_changed', 'notifications/prompts/list_changed', 'notifications/resources/list_changed'],
       },
     );
@@ -150,6 +166,14 @@ export class Gateway implements Disposable {
     }));
 
     server.setRequestHandler('tools/call', traced(async (request, ctx, span) => {
+      // A 2026-07-28 client answering a question of a parked call: hand the answer up, wait for what is next.
+      const state = era === 'modern' && ctx.mcpReq.requestState ? ctx.mcpReq.requestState<{ park?: string }>() : undefined;
+      if (state?.park) {
+        const parked = this.parked.get(state.park);
+        if (!parked) throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'This call is no longer waiting for an answer (it finished or expired); call the tool again');
+        parked.answer(ctx.mcpReq.inputResponses?.up);
+        return this.settleParked(parked);
+      }
       await this.waitForStartingServers();
       const route = span.child('route');
       const origin = snapshot().toolOrigins.get(request.params.name);
@@ -166,36 +190,50 @@ export class Gateway implements Disposable {
       }
       route.end();
       const downstreamToken = ctx.mcpReq._meta?.progressToken;
-      const call = span.child(`upstream tools/call`);
+      const call = span.child('upstream tools/call');
       // The upstream sees our span as its parent: W3C trace context travels in _meta.
       const meta = { ...withoutProgressToken(ctx.mcpReq._meta), traceparent: call.traceparent };
-      const untrack = this.track({ server: origin.server, era, ctx, downstream: server, startedAt: Date.now() });
-      let result: CallToolResult;
-      try {
-        result = (await upstream.client.callTool(
+      // A modern call may outlive this request (parked across input_required rounds): it gets a signal of
+      // its own, aborted if this request is cancelled while it is still the one waiting.
+      const abort = new AbortController();
+      let handedOver = false;
+      ctx.mcpReq.signal.addEventListener('abort', () => !handedOver && abort.abort(ctx.mcpReq.signal.reason), { once: true });
+      const parked = era === 'modern' ? new ParkedCall(PARK_TTL_MS, (gone) => this.parked.delete(gone.id)) : undefined;
+      if (parked) this.parked.set(parked.id, parked);
+      const untrack = this.track({ server: origin.server, era, ctx, downstream: server, startedAt: Date.now(), park: parked });
+      const upstreamCall = upstream.client
+        .callTool(
           { name: origin.name, arguments: request.params.arguments, _meta: meta },
           {
             // Pass results through as the server sent them: no client-side check against its output schema.
             toolDefinition: { ...origin.tool, outputSchema: undefined },
-            signal: ctx.mcpReq.signal,
+            signal: abort.signal,
             timeout: upstream.timeoutMs,
             resetTimeoutOnProgress: true,
             ...(downstreamToken !== undefined
-              ? { onprogress: (progress) => void ctx.mcpReq.notify({ method: 'notifications/progress', params: { ...progress, progressToken: downstreamToken } }) }
+              ? { onprogress: (progress) => void ctx.mcpReq.notify({ method: 'notifications/progress', params: { ...progress, progressToken: downstreamToken } }).catch(() => undefined) }
               : {}),
           },
-        )) as CallToolResult;
-        call.end(result.isError ? 'tool-error' : 'ok');
-      } catch (error) {
-        call.end(ctx.mcpReq.signal.aborted ? 'cancelled' : 'error', errorText(error));
-        return rethrowOrResult(error, origin.server, upstream.timeoutMs);
-      } finally {
-        untrack();
-      }
-      const respond = span.child('respond');
-      const presented = this.presentToolResult(result, origin.server, origin.tool.outputSchema, era, server);
-      respond.end();
-      return presented;
+        )
+        .then(
+          (result) => {
+            call.end(result.isError ? 'tool-error' : 'ok');
+            const respond = span.child('respond');
+            const presented = this.presentToolResult(result as CallToolResult, origin.server, origin.tool.outputSchema, era, server);
+            respond.end();
+            return presented;
+          },
+          (error: unknown) => {
+            call.end(abort.signal.aborted ? 'cancelled' : 'error', errorText(error));
+            return rethrowOrResult(error, origin.server, upstream.timeoutMs);
+          },
+        )
+        .finally(untrack);
+      if (!parked) return await upstreamCall;
+      parked.watch(upstreamCall);
+      const settled = await this.settleParked(parked);
+      handedOver = true;
+      return settled;
     }));
 
     server.setRequestHandler('prompts/list', traced(async (request) => {
@@ -303,6 +341,14 @@ export class Gateway implements Disposable {
       };
   }
 
+  /** Waits for what a parked call has next: its result, or the upstream's question as an input_required result. */
+  private async settleParked(parked: ParkedCall): Promise<CallToolResult> {
+    const event = await parked.next();
+    if (event.kind === 'result') return event.result;
+    if (event.kind === 'error') throw event.error;
+    return inputRequired({ inputRequests: { up: event.request as never }, requestState: await this.stateCodec.mint({ park: parked.id }) }) as unknown as CallToolResult;
+  }
+
   /** Waits (bounded) while servers are still starting, so a client's first list is complete. */
   private async waitForStartingServers(): Promise<void> {
     const deadline = Date.now() + this.startingWaitMs;
@@ -376,20 +422,19 @@ export class Gateway implements Disposable {
   }
 
   /** Sends an upstream server's request (sampling, elicitation, roots) to the client whose call caused it. */
-  private async relay<M extends 'elicitation/create' | 'sampling/createMessage' | 'roots/list'>(
+  private async relay(
     server: string,
     capability: 'elicitation' | 'sampling' | 'roots',
-    request: { method: M; params?: Record<string, unknown> },
-  ) {
+    request: { method: 'elicitation/create' | 'sampling/createMessage' | 'roots/list'; params?: Record<string, unknown> },
+  ): Promise<unknown> {
     const caller = this.pickCaller(server);
     if (!caller) throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `MCP Switchboard: no client call is in progress on "${server}" to answer ${request.method}`);
     if (!this.clientCapabilities(caller)?.[capability]) {
       throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `MCP Switchboard: the calling client does not support ${capability} (it did not declare the capability)`);
     }
-    if (caller.era === 'modern') {
-      throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `MCP Switchboard: relaying ${request.method} to a 2026-07-28 client is not supported yet`);
-    }
-    return caller.ctx.mcpReq.send(request, { signal: caller.ctx.mcpReq.signal, timeout: 10 * 60_000 });
+    // A 2026-07-28 client is asked through an input_required result of its parked call.
+    if (caller.park) return caller.park.ask(request);
+    return caller.ctx.mcpReq.send(request, { signal: caller.ctx.mcpReq.signal, timeout: PARK_TTL_MS });
   }
 
   private async subscribe(sessionId: string | undefined, serverName: string, uri: string): Promise<void> {

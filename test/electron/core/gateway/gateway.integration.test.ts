@@ -123,10 +123,10 @@ describe.each<Era>(['legacy', 'modern'])('the gateway to a %s client', (era) => 
   });
 });
 
-describe('server-to-client requests through the gateway (2025-era client)', () => {
+describe.each<Era>(['legacy', 'modern'])('server-to-client requests through the gateway (%s client)', (era) => {
   it("routes an upstream's sampling and elicitation requests to the client whose call caused them", async () => {
     const asked: string[] = [];
-    const client = await connectClient(gateway.mcpUrl, 'legacy', {
+    const client = await connectClient(gateway.mcpUrl, era, {
       capabilities: { sampling: {}, elicitation: { form: {} } },
       setup: (c) => {
         c.setRequestHandler('sampling/createMessage', async (request) => {
@@ -147,7 +147,7 @@ describe('server-to-client requests through the gateway (2025-era client)', () =
   });
 
   it('tells the upstream clearly when the calling client cannot sample', async () => {
-    const client = await connectClient(gateway.mcpUrl, 'legacy');
+    const client = await connectClient(gateway.mcpUrl, era);
     const result = await client.callTool({ name: 'everything__trigger-sampling-request', arguments: { prompt: 'say hi', maxTokens: 10 } });
     expect(text(result)).toMatch(/does not support sampling/);
   });
