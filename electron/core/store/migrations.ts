@@ -72,4 +72,22 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_trace ON messages(trace_id);
   CREATE INDEX messages_time ON messages(time);
   `,
+  // 3: the tool-call history of the playground (re-run, copy as JSON-RPC); results bounded, oldest pruned.
+  `
+  CREATE TABLE tool_calls (
+    id          INTEGER PRIMARY KEY,
+    time        INTEGER NOT NULL,
+    source      TEXT    NOT NULL,
+    tool        TEXT    NOT NULL,
+    server      TEXT,
+    arguments   TEXT    NOT NULL,
+    status      TEXT    NOT NULL,
+    duration_ms REAL    NOT NULL,
+    error       TEXT,
+    result      TEXT,
+    truncated   INTEGER NOT NULL DEFAULT 0,
+    trace_id    TEXT
+  );
+  CREATE INDEX tool_calls_tool ON tool_calls(tool, id);
+  `,
 ];
