@@ -19,11 +19,14 @@ export async function serve(argv: string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: String(DEFAULT_PORT) },
       'no-ui': { type: 'boolean', default: false },
+      'max-body-mb': { type: 'string', default: '4' },
     },
     strict: true,
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${values.port}"`);
+  const maxBodyMb = Number(values['max-body-mb']);
+  if (!(maxBodyMb > 0)) throw new UsageError(`--max-body-mb must be a positive number, not "${values['max-body-mb']}"`);
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
   const configPath = values.config === undefined ? undefined : path.resolve(values.config);
   const stderr = (line: string) => process.stderr.write(`${line}\n`);
@@ -44,7 +47,7 @@ export async function serve(argv: string[]): Promise<number> {
   app.supervisor.onDidChangeStatus((change) => stderr(describeChange(app, change)));
   const token = loadOrCreateToken(dataDir);
 
-  const http = new HttpServer(app, { host: values.host, port, token });
+  const http = new HttpServer(app, { host: values.host, port, token, maxBodyBytes: Math.round(maxBodyMb * 1024 * 1024) });
   let base: string;
   try {
     ({ url: base } = await http.listen());

@@ -17,6 +17,7 @@ Commands:
               --host HOST       interface to bind (default 127.0.0.1)
               --port N          port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
               --no-ui           do not serve the web UI
+              --max-body-mb N   largest request body /mcp accepts (default 4)
   status    One line per server of a running Switchboard; exit 1 when an enabled server is not ready
               --url URL         the running Switchboard (default: the one recorded in the data dir)
               --data-dir DIR

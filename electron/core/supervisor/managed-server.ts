@@ -104,6 +104,8 @@ export class ManagedServer implements Disposable {
   private policy: RestartPolicy;
   private catalogValue: Catalog = EMPTY_CATALOG;
   private disposed = false;
+  /** Values of the server's env and headers: never shown in logs, errors or /health. */
+  private secrets: string[] = [];
 
   constructor(
     private configValue: ServerConfig,
@@ -132,7 +134,7 @@ export class ManagedServer implements Disposable {
 
   /** The last stderr lines of the current (or last) process. */
   get recentStderr(): readonly string[] {
-    return this.run?.process?.stderr.recent ?? [];
+    return (this.run?.process?.stderr.recent ?? []).map((line) => this.redact(line));
   }
 
   status(): ServerStatus {
@@ -301,7 +303,7 @@ export class ManagedServer implements Disposable {
       ownerToken: processStartToken(process.pid),
       startedAt: Date.now(),
     });
-    const stderr = new OutputCapture('stderr', (stream, level, message) => this.host.log({ server: this.name, stream, level, message }), this.host.captureLimits ?? DEFAULT_CAPTURE_LIMITS);
+    const stderr = new OutputCapture('stderr', (stream, level, message) => this.host.log({ server: this.name, stream, level, message: this.redact(message) }), this.host.captureLimits ?? DEFAULT_CAPTURE_LIMITS);
     const stderrEnded = new Promise<void>((resolve) => child.stderr.once('close', () => resolve()));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.stderr.once('end', () => stderr.end());
@@ -320,6 +322,7 @@ export class ManagedServer implements Disposable {
     const expand = (value: string) => expandVariables(value, environment.variables, environment.parentEnv);
     const url = new URL(expand(this.configValue.url!));
     const headers = Object.fromEntries(Object.entries(this.configValue.headers ?? {}).map(([key, value]) => [key, expand(value)]));
+    this.rememberSecrets(Object.values(headers).map((value) => value.replace(/^(Bearer|Basic|token)\s+/i, '')));
     const http = new StreamableHTTPClientTransport(url, { requestInit: { headers }, fetch: isolatingFetch });
     let close: (info: ExitInfo) => void = () => undefined;
     const ended = new Promise<ExitInfo>((resolve) => (close = resolve));
@@ -341,6 +344,7 @@ export class ManagedServer implements Disposable {
     const cwd = config.cwd !== undefined ? expand(config.cwd) : environment.variables.home;
     if (!fs.existsSync(cwd)) throw new Error(`cwd ${cwd} does not exist`);
     const configuredEnv = Object.fromEntries(Object.entries(config.env).map(([key, value]) => [key, expand(value)]));
+    this.rememberSecrets(Object.values(configuredEnv));
     // The app's own Node runtime (Electron) needs its marker variable to behave as Node.
     const runtimeEnv = config.command.includes('${switchboard:node}') ? environment.variables.node.env : {};
     const env = buildEnv(environment.parentEnv, environment.pathValue, { ...runtimeEnv, ...configuredEnv });
@@ -449,7 +453,7 @@ export class ManagedServer implements Disposable {
       run.noiseSeen = true;
       this.log('warn', 'wrote a line on stdout that is not JSON-RPC; such lines are moved to the log (stream stdout) and skipped');
     }
-    this.host.log({ server: this.name, stream: 'stdout', level: 'warn', message: line });
+    this.host.log({ server: this.name, stream: 'stdout', level: 'warn', message: this.redact(line) });
   }
 
   private async onEnded(run: Run, info: ExitInfo): Promise<void> {
@@ -470,8 +474,20 @@ export class ManagedServer implements Disposable {
     this.fail(run, info.code === 0 ? 'clean-exit' : 'crashed', summary ? `${how}: ${summary}` : how);
   }
 
+  /** Short values are too likely to be ordinary words; only values that look like secrets are hidden. */
+  private rememberSecrets(values: readonly string[]): void {
+    this.secrets = [...new Set(values.filter((value) => value.length >= 8))].sort((a, b) => b.length - a.length);
+  }
+
+  private redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
+    return out;
+  }
+
   /** The current attempt failed: tear it down and restart with backoff, or give up. */
-  private fail(run: Run | undefined, kind: FailureKind, message: string): void {
+  private fail(run: Run | undefined, kind: FailureKind, rawMessage: string): void {
+    const message = this.redact(rawMessage);
     if (run) {
       run.failed = true;
       if (this.run === run) this.run = undefined;

@@ -95,6 +95,17 @@ describe('Supervisor with misbehaving servers', () => {
     expect(again.tools).toBe(1);
   });
 
+  it("never shows a server's env values (its secrets) in the logs or the last error", async () => {
+    const secret = 'sk-live-0123456789abcdef';
+    const script = "console.error('connecting with ' + process.env.API_KEY); console.error('Error: key ' + process.env.API_KEY + ' was refused'); process.exit(1)";
+    const { app } = await startCore({ leaky: { command: process.execPath, args: ['-e', script], env: { API_KEY: secret }, restart: false } });
+    const status = await waitForState(app, 'leaky', 'failed');
+    expect(status.lastError).toBe('exited with code 1: Error: key [redacted] was refused');
+    const lines = app.store.logs.query({ server: 'leaky' }).map((l) => l.message).join('\n');
+    expect(lines).toContain('connecting with [redacted]');
+    expect(lines).not.toContain(secret);
+  });
+
   it('reports a command that does not exist as failed, with the reason, without retrying', async () => {
     const { app } = await startCore({ missing: { command: 'surely-not-a-command-xyz', args: [] } });
     const status = await waitForState(app, 'missing', 'failed');
