@@ -290,8 +290,8 @@ export interface ClientSession {
   firstSeen: number;
   lastSeen: number;
   requests: number;
-  /** The session is open now (legacy sessions only). */
-  open: boolean;
+  /** Seen in the last 30 minutes (an idle legacy session is closed after that). */
+  active: boolean;
 }
 
 /** One AI client we can write a config for. */
@@ -400,7 +400,7 @@ export const METHODS = {
   'config.get': method<ConfigView>()(none),
   /** The problems the config parser would report for this entry (none: it is valid), without saving. */
   'config.validateServer': method<{ problems: string[] }>()(z.strictObject({ name: z.string().max(200), entry, replacing: z.string().optional() })),
-  /** Adds or replaces a server entry (renaming `replacing`); masked values keep the stored ones. */
+  /** Adds a server, or with `replacing` edits that one (renaming it when the name differs); masked values keep the stored ones. */
   'config.setServer': method<null>()(z.strictObject({ name: z.string().min(1).max(200), entry, replacing: z.string().optional() })),
   'config.removeServer': method<null>()(serverName),
   'config.setEnabled': method<null>()(z.strictObject({ name: z.string().min(1), enabled: z.boolean() })),

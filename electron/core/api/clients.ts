@@ -1,0 +1,30 @@
+import type { ClientSession } from '../../../shared/contract.ts';
+import type { Store } from '../store/store.ts';
+
+/** A session seen this recently counts as active (the endpoint closes idle sessions after 30 minutes). */
+export const ACTIVE_WINDOW_MS = 30 * 60_000;
+
+/**
+ * The client sessions the gateway served in the last day, from their traces: one per legacy session, one per
+ * client name for sessionless (2026) clients. The playground's own sessions are left out.
+ */
+export function recentSessions(store: Store, now = Date.now(), playgroundPrefix = 'playground-'): ClientSession[] {
+  store.traces.flush();
+  const rows = store.db
+    .prepare(
+      `SELECT session, client, MIN(start) AS first, MAX(start + duration_ms) AS last, COUNT(*) AS requests
+       FROM spans
+       WHERE parent_span_id IS NULL AND start >= ? AND (session IS NULL OR substr(session, 1, ?) != ?)
+       GROUP BY COALESCE(session, 'client:' || COALESCE(client, ''))
+       ORDER BY last DESC LIMIT 100`,
+    )
+    .all(now - 24 * 3600_000, playgroundPrefix.length, playgroundPrefix) as { session: string | null; client: string | null; first: number; last: number; requests: number }[];
+  return rows.map((row) => ({
+    session: row.session,
+    client: row.client,
+    firstSeen: Math.floor(row.first),
+    lastSeen: Math.floor(row.last),
+    requests: row.requests,
+    active: row.last >= now - ACTIVE_WINDOW_MS,
+  }));
+}

@@ -1,0 +1,125 @@
+import { MASKED_VALUE, type ConfigView, type ServerEntryView } from '../../../shared/contract.ts';
+import { removeServerEntry, setServerEntry, type ConfigFile } from '../config/file.ts';
+import { ConfigError, parseConfig } from '../config/parse.ts';
+
+/** Keys whose values are secrets: shown masked, never sent to the window. */
+const SECRET_KEY = /token|secret|password|passwd|pwd|api[-_]?key|access[-_]?key|private[-_]?key|authorization|cookie|credential|auth/i;
+/** A value that is only references (`${secret:NAME}`, `${env:NAME}`) holds no secret itself. */
+const ONLY_REFERENCES = /^(\$\{[^}]+\}\s*)+$/;
+
+const MASKABLE = ['env', 'headers'] as const;
+
+/** The config file's servers as the window sees them: raw entries (unknown fields too), secret values masked. */
+export function configView(config: ConfigFile): ConfigView {
+  const servers = rawServers(config.current.raw);
+  return { path: config.path, servers: Object.entries(servers).map(([name, entry]) => maskEntry(name, entry)) };
+}
+
+export function maskEntry(name: string, entry: unknown): ServerEntryView {
+  const masked: string[] = [];
+  if (!isRecord(entry)) return { name, entry: {}, masked };
+  const copy: Record<string, unknown> = structuredClone(entry);
+  for (const field of MASKABLE) {
+    const map = copy[field];
+    if (!isRecord(map)) continue;
+    for (const [key, value] of Object.entries(map)) {
+      if (typeof value === 'string' && value !== '' && SECRET_KEY.test(key) && !ONLY_REFERENCES.test(value.trim())) {
+        map[key] = MASKED_VALUE;
+        masked.push(`${field}.${key}`);
+      }
+    }
+  }
+  return { name, entry: copy, masked };
+}
+
+/** Puts the stored values back where the window sent MASKED_VALUE (unchanged secrets), from `previous`. */
+export function unmaskEntry(entry: Record<string, unknown>, previous: unknown): Record<string, unknown> {
+  const copy = structuredClone(entry);
+  for (const field of MASKABLE) {
+    const map = copy[field];
+    if (!isRecord(map)) continue;
+    const before = isRecord(previous) && isRecord(previous[field]) ? previous[field] : {};
+    for (const [key, value] of Object.entries(map)) {
+      if (value !== MASKED_VALUE) continue;
+      if (typeof before[key] === 'string') map[key] = before[key];
+      else delete map[key]; // A masked value with nothing stored behind it: there is no secret to keep.
+    }
+  }
+  return copy;
+}
+
+/** The problems the config parser reports for the config with this entry set, or none. Writes nothing. */
+export function validateServer(config: ConfigFile, name: string, entry: Record<string, unknown>, replacing?: string): string[] {
+  const raw = structuredClone(config.current.raw);
+  const problem = applyEntry(raw, name, entry, replacing);
+  if (problem) return [problem];
+  try {
+    parseConfig(`${JSON.stringify(raw, null, 2)}\n`, config.path);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+}
+
+/** Saves the entry (renaming `replacing`), atomically; throws ConfigError and writes nothing when invalid. */
+export function saveServer(config: ConfigFile, name: string, entry: Record<string, unknown>, replacing?: string): void {
+  const problem = applyEntry(structuredClone(config.current.raw), name, entry, replacing);
+  if (problem) throw new ConfigError(config.path, [problem]);
+  config.update((raw) => void applyEntry(raw, name, entry, replacing));
+}
+
+export function removeServer(config: ConfigFile, name: string): void {
+  if (!Object.hasOwn(rawServers(config.current.raw), name)) throw new ConfigError(config.path, [`${label(config)}: mcpServers.${name}: no such server`]);
+  config.update((raw) => removeServerEntry(raw, name));
+}
+
+export function setEnabled(config: ConfigFile, name: string, enabled: boolean): void {
+  const current = rawServers(config.current.raw)[name];
+  if (!isRecord(current)) throw new ConfigError(config.path, [`${label(config)}: mcpServers.${name}: no such server`]);
+  const next = { ...current };
+  if (enabled) delete next.disabled;
+  else next.disabled = true;
+  config.update((raw) => setServerEntry(raw, name, next));
+}
+
+/** Adds servers (replacing same-named ones when asked) in one save. */
+export function importServers(config: ConfigFile, servers: Record<string, Record<string, unknown>>, replace: boolean): { added: string[]; replaced: string[] } {
+  const existing = rawServers(config.current.raw);
+  const added: string[] = [];
+  const replaced: string[] = [];
+  for (const name of Object.keys(servers)) {
+    if (!Object.hasOwn(existing, name)) added.push(name);
+    else if (replace) replaced.push(name);
+  }
+  if (added.length + replaced.length === 0) return { added, replaced };
+  config.update((raw) => {
+    for (const name of [...added, ...replaced]) setServerEntry(raw, name, servers[name]!);
+  });
+  return { added, replaced };
+}
+
+/** The entry set in a raw config, with the stored secrets kept; a one-line problem when the name does not fit. */
+function applyEntry(raw: Record<string, unknown>, name: string, entry: Record<string, unknown>, replacing?: string): string | undefined {
+  const servers = rawServers(raw);
+  const trimmed = name.trim();
+  if (trimmed === '') return 'name: a server needs a name';
+  if (trimmed !== name) return 'name: no spaces at the start or end';
+  if (name !== replacing && Object.hasOwn(servers, name)) return `name: there is already a server named "${name}"`;
+  const previous = replacing !== undefined ? servers[replacing] : servers[name];
+  if (replacing !== undefined && replacing !== name) removeServerEntry(raw, replacing);
+  setServerEntry(raw, name, unmaskEntry(entry, previous));
+  return undefined;
+}
+
+function rawServers(raw: Record<string, unknown>): Record<string, unknown> {
+  return isRecord(raw.mcpServers) ? raw.mcpServers : {};
+}
+
+function label(config: ConfigFile): string {
+  return config.path.split(/[\\/]/).at(-1) ?? config.path;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,268 @@
+import crypto from 'node:crypto';
+import { Client, InMemoryTransport, ProtocolError, ProtocolErrorCode, type JSONRPCMessage, type MessageExtraInfo, type Transport, type TransportSendOptions } from '@modelcontextprotocol/client';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/ajv';
+import type { Server } from '@modelcontextprotocol/server';
+import type { CallStatus, DialogRequest, ElicitationParams, Events, HistorySummary, JsonObject, PromptRendered, ResourceContents, StructuredCheck, ToolCallOutcome, ToolResult } from '../../../shared/contract.ts';
+import type { Disposable } from '../base/lifecycle.ts';
+import { RecordingTransport } from '../gateway/tracing.ts';
+import type { Switchboard } from '../switchboard.ts';
+import { ApiFailure } from './dispatch.ts';
+import type { CallHistory } from './history.ts';
+
+/** The `_meta` key that names a playground call on its way out; removed before the message leaves. */
+const CALL_TAG = 'switchboard/playground-call';
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+export interface PlaygroundEvents {
+  emit<E extends 'tools.progress' | 'dialogs.request' | 'dialogs.closed'>(event: E, payload: Events[E]): void;
+  historyAppended(entry: HistorySummary): void;
+}
+
+interface Connection {
+  readonly client: Client;
+  readonly server: Server;
+  /** callId → the JSON-RPC id its request went out with (the root span's rpcId). */
+  readonly requestIds: Map<string, string>;
+}
+
+interface PendingDialog {
+  readonly kind: DialogRequest['kind'];
+  resolve(response: Record<string, unknown>): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The playground of one window: an MCP client connected in memory to a session of the gateway, so that its
+ * calls are routed, traced and recorded exactly like an external client's. It declares elicitation and sampling;
+ * servers' requests of that kind become dialogs in the window that made the call.
+ */
+export class Playground implements Disposable {
+  private connection: Promise<Connection> | undefined;
+  private readonly calls = new Map<string, { controller: AbortController; server: string | null }>();
+  private readonly dialogs = new Map<string, PendingDialog>();
+  private readonly validator = new AjvJsonSchemaValidator();
+  private disposed = false;
+
+  constructor(
+    private readonly app: Switchboard,
+    /** The gateway session id of this playground (`playground-...`); traces and messages carry it. */
+    readonly sessionId: string,
+    private readonly history: CallHistory,
+    private readonly events: PlaygroundEvents,
+  ) {}
+
+  async call(args: { callId: string; name: string; arguments: JsonObject; timeoutMs?: number }): Promise<ToolCallOutcome> {
+    if (this.calls.has(args.callId)) throw new ApiFailure('invalid-args', `a call named ${args.callId} is already running`);
+    let origin = this.app.gateway.catalog.snapshot.toolOrigins.get(args.name);
+    const controller = new AbortController();
+    this.calls.set(args.callId, { controller, server: origin?.server ?? null });
+    const startedAt = Date.now();
+    const started = performance.now();
+    let result: ToolResult | null = null;
+    let error: string | null = null;
+    let status: CallStatus;
+    let connection: Connection | undefined;
+    try {
+      connection = await this.connect();
+      result = (await connection.client.request(
+        { method: 'tools/call', params: { name: args.name, arguments: args.arguments, _meta: { [CALL_TAG]: args.callId } } },
+        {
+          signal: controller.signal,
+          timeout: args.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+          resetTimeoutOnProgress: true,
+          onprogress: (progress) => this.events.emit('tools.progress', { callId: args.callId, progress: progress.progress, total: progress.total, message: progress.message }),
+        },
+      )) as ToolResult;
+      status = result.isError ? 'tool-error' : 'ok';
+    } catch (caught) {
+      status = controller.signal.aborted ? 'cancelled' : 'error';
+      error = controller.signal.aborted ? 'cancelled' : errorText(caught);
+    } finally {
+      this.calls.delete(args.callId);
+    }
+    const durationMs = performance.now() - started;
+    // The gateway rebuilds its catalog before routing a call: a tool of a server that just became ready is there now.
+    origin ??= this.app.gateway.catalog.snapshot.toolOrigins.get(args.name);
+    const rpcId = connection?.requestIds.get(args.callId);
+    connection?.requestIds.delete(args.callId);
+    const traceId = rpcId === undefined ? null : this.findTrace(rpcId);
+    const structuredCheck = result && origin?.tool.outputSchema ? this.checkStructured(result, origin.tool.outputSchema) : null;
+    const entry = this.history.add({
+      time: startedAt,
+      source: 'playground',
+      tool: args.name,
+      server: origin?.server ?? null,
+      arguments: args.arguments,
+      status,
+      durationMs,
+      error,
+      result,
+      traceId,
+    });
+    this.events.historyAppended(entry);
+    return { historyId: entry.id, tool: args.name, server: origin?.server ?? null, startedAt, durationMs, status, result, error, structuredCheck, traceId };
+  }
+
+  /** Cancels a running call (the server gets notifications/cancelled through the gateway). */
+  cancel(callId: string): void {
+    this.calls.get(callId)?.controller.abort(new Error('cancelled in the playground'));
+  }
+
+  async readResource(uri: string): Promise<{ contents: ResourceContents[] }> {
+    const { client } = await this.connect();
+    const result = await client.readResource({ uri });
+    return { contents: result.contents as ResourceContents[] };
+  }
+
+  async getPrompt(name: string, args: Record<string, string>): Promise<PromptRendered> {
+    const { client } = await this.connect();
+    const result = await client.getPrompt({ name, arguments: args });
+    return { description: result.description, messages: result.messages as PromptRendered['messages'] };
+  }
+
+  /** The person's answer to a dialog. */
+  respond(requestId: string, response: Record<string, unknown>): void {
+    const dialog = this.dialogs.get(requestId);
+    if (!dialog) throw new ApiFailure('not-found', 'that request is no longer waiting for an answer (it was cancelled or timed out)');
+    this.dialogs.delete(requestId);
+    if (dialog.kind === 'sampling' && response.action === 'reject') {
+      dialog.reject(new ProtocolError(ProtocolErrorCode.InvalidRequest, 'the person declined the sampling request'));
+    } else {
+      dialog.resolve(response);
+    }
+  }
+
+  private checkStructured(result: ToolResult, schema: Record<string, unknown>): StructuredCheck | null {
+    if (result.isError) return null;
+    if (result.structuredContent === undefined) return { valid: false, message: 'the tool declares an output schema but returned no structuredContent' };
+    try {
+      const outcome = this.validator.getValidator(schema as never)(result.structuredContent);
+      return outcome.valid ? { valid: true } : { valid: false, message: outcome.errorMessage ?? 'does not match the output schema' };
+    } catch (error) {
+      return { valid: false, message: `the output schema cannot be used: ${errorText(error)}` };
+    }
+  }
+
+  private findTrace(rpcId: string): string | null {
+    const spans = this.app.store.traces.queryTraces({ session: this.sessionId, limit: 50 });
+    return spans.findLast((span) => span.rpcId === rpcId)?.traceId ?? null;
+  }
+
+  private connect(): Promise<Connection> {
+    if (this.disposed) return Promise.reject(new ApiFailure('unavailable', 'the window closed'));
+    this.connection ??= this.open().catch((error: unknown) => {
+      this.connection = undefined;
+      throw error;
+    });
+    return this.connection;
+  }
+
+  private async open(): Promise<Connection> {
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    serverSide.sessionId = this.sessionId;
+    const store = this.app.store;
+    const server = this.app.gateway.createServer('legacy');
+    await server.connect(new RecordingTransport(serverSide, { hop: 'client', session: this.sessionId, server: null }, (message) => store.traces.recordMessage(message)));
+    this.app.gateway.openSession(this.sessionId, server);
+    const client = new Client({ name: 'switchboard-playground', version: this.app.options.version }, { capabilities: { elicitation: { form: {}, url: {} }, sampling: {} } });
+    client.setRequestHandler('elicitation/create', (request, ctx) => this.ask('elicitation', request.params as ElicitationParams, ctx.mcpReq.signal) as never);
+    client.setRequestHandler('sampling/createMessage', (request, ctx) => this.ask('sampling', request.params as JsonObject, ctx.mcpReq.signal) as never);
+    const requestIds = new Map<string, string>();
+    await client.connect(new CallTaggingTransport(clientSide, (callId, id) => requestIds.set(callId, id)));
+    return { client, server, requestIds };
+  }
+
+  /** Shows a server's request as a dialog in the window; resolves with the person's answer. */
+  private ask(kind: DialogRequest['kind'], params: ElicitationParams | JsonObject, signal: AbortSignal): Promise<Record<string, unknown>> {
+    const requestId = crypto.randomUUID();
+    const server = [...this.calls.values()].at(-1)?.server ?? null;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        if (!this.dialogs.delete(requestId)) return;
+        this.events.emit('dialogs.closed', { requestId });
+        reject(new Error('the request was cancelled'));
+      };
+      this.dialogs.set(requestId, {
+        kind,
+        resolve: (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        reject: (error) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      });
+      signal.addEventListener('abort', onAbort, { once: true });
+      const request = kind === 'elicitation' ? { requestId, kind, server, params: params as ElicitationParams } : { requestId, kind, server, params: params as JsonObject };
+      this.events.emit('dialogs.request', request);
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const { controller } of this.calls.values()) controller.abort(new Error('the window closed'));
+    for (const [requestId, dialog] of this.dialogs) {
+      dialog.reject(new Error('the window closed'));
+      this.dialogs.delete(requestId);
+    }
+    const connection = this.connection;
+    this.connection = undefined;
+    void connection
+      ?.then(async ({ client }) => {
+        this.app.gateway.closeSession(this.sessionId);
+        await client.close();
+      })
+      .catch(() => undefined);
+  }
+}
+
+/**
+ * Passes messages through, except that a request tagged with a call id in `_meta` goes out without the tag, and
+ * the tag is reported with the request's JSON-RPC id (so the call's trace can be found by it).
+ */
+class CallTaggingTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+
+  constructor(
+    private readonly inner: Transport,
+    private readonly onTagged: (callId: string, id: string) => void,
+  ) {
+    inner.onclose = () => this.onclose?.();
+    inner.onerror = (error) => this.onerror?.(error);
+    inner.onmessage = (message, extra) => this.onmessage?.(message, extra);
+  }
+
+  get sessionId(): string | undefined {
+    return this.inner.sessionId;
+  }
+
+  setProtocolVersion(version: string): void {
+    this.inner.setProtocolVersion?.(version);
+  }
+
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (!('method' in message) || !('id' in message) || message.id === undefined) return this.inner.send(message, options);
+    const meta = message.params?._meta as Record<string, unknown> | undefined;
+    const tag = meta?.[CALL_TAG];
+    if (typeof tag !== 'string') return this.inner.send(message, options);
+    this.onTagged(tag, String(message.id));
+    const { [CALL_TAG]: _tag, ...rest } = meta!;
+    return this.inner.send({ ...message, params: { ...message.params, _meta: rest } } as JSONRPCMessage, options);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,376 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import type { CatalogView, EventMessage, EventName, Events, FirstRunOffer, LogItem } from '../../../shared/contract.ts';
+import { CLIENT_IDS, DIALECTS, clientConfigPath, exportConfig, importConfig, installConfig, type ExportOptions, type Launcher, type PlatformContext } from '../clients/index.ts';
+import type { HostVariables } from '../supervisor/launch.ts';
+import { DisposableStore, type Disposable } from '../base/lifecycle.ts';
+import { parseExposedUri } from '../gateway/catalog.ts';
+import type { Switchboard } from '../switchboard.ts';
+import { TerminalSet } from '../terminal/index.ts';
+import { recentSessions } from './clients.ts';
+import { configView, importServers, removeServer, saveServer, setEnabled, validateServer } from './config-edit.ts';
+import { ApiFailure, createDispatch, type Dispatch, type Handlers } from './dispatch.ts';
+import { CallHistory } from './history.ts';
+import { getMessage, lastMessageId, lastTraceRow, logItem, messagesAfter, queryLogPage } from './log-query.ts';
+import { Playground } from './playground.ts';
+
+/** What the API needs from the host that serves it (the `serve` command or the Electron main process). */
+export interface ApiHost {
+  /** The aggregate MCP endpoint's URL (`http://127.0.0.1:PORT/mcp`). */
+  endpoint(): string;
+  /** The bearer token clients use. */
+  token(): string;
+  /** Makes, stores and starts using a new token; returns it. */
+  regenerateToken(): string;
+  /** The token comes from SWITCHBOARD_TOKEN (it cannot be regenerated from the window). */
+  readonly tokenFromEnv: boolean;
+  /** How a client runs the `switchboard` command (Claude Desktop's bridge entry). */
+  readonly launcher: Launcher;
+  /** Where client config files are looked for (tests point it at a temporary home). */
+  readonly platform?: Partial<PlatformContext>;
+}
+
+/** Where one window's events go (a WebSocket, an Electron webContents). */
+export type EventSink = (message: EventMessage) => void;
+
+/** The settings key set once the first-run offer was answered. */
+export const FIRST_RUN_KEY = 'ui.firstRunAnswered';
+/** Live log lines per batch; a flood beyond it is counted as skipped (the store still has every line). */
+const MAX_BATCH = 2000;
+const TAIL_FLUSH_MS = 100;
+const POLL_MS = 250;
+
+/**
+ * The contract, implemented once over the core. Each window (an Electron window, a browser tab) opens its own
+ * `ApiSession`: its calls, terminals and playground belong to it and end with it; core events go to all of them.
+ */
+export class ApiService implements Disposable {
+  readonly history: CallHistory;
+  private readonly sessions = new Set<ApiSession>();
+  private readonly disposables = new DisposableStore();
+  private tail: LogItem[] = [];
+  private skipped = 0;
+  private tailTimer: NodeJS.Timeout | undefined;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private readonly pollTimer: NodeJS.Timeout;
+  private lastMessage: number;
+  private lastSpan: number;
+  private disposed = false;
+
+  constructor(
+    readonly app: Switchboard,
+    readonly host: ApiHost,
+  ) {
+    this.history = new CallHistory(app.store.db);
+    const statuses = () => this.scheduleStatuses();
+    this.disposables.add(app.supervisor.onDidChangeStatus(statuses));
+    this.disposables.add(app.supervisor.onDidChangeCatalog(statuses));
+    this.disposables.add(app.gateway.catalog.onDidChange(() => this.broadcast('catalog.changed', {})));
+    this.disposables.add(app.config.onDidChange(() => this.broadcast('config.changed', { problems: [] })));
+    this.disposables.add(app.config.onDidFail((error) => this.broadcast('config.changed', { problems: [...error.problems] })));
+    this.disposables.add(app.store.logs.onDidAppend((entries) => this.queueTail(entries.map(logItem))));
+    this.lastMessage = lastMessageId(app.store);
+    this.lastSpan = lastTraceRow(app.store);
+    this.pollTimer = setInterval(() => this.poll(), POLL_MS);
+    this.pollTimer.unref();
+  }
+
+  /** A window connected: its calls go to `dispatch`, core events to `sink`. */
+  openSession(sink: EventSink): ApiSession {
+    if (this.disposed) throw new Error('the API is shut down');
+    const session = new ApiSession(this, sink, () => this.sessions.delete(session));
+    this.sessions.add(session);
+    return session;
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Values of our `${switchboard:...}` variables, as servers get them. */
+  variables(): HostVariables {
+    const options = this.app.options;
+    const env = options.env ?? process.env;
+    return { node: options.nodeRuntime ?? { path: process.execPath, env: {} }, resources: options.resourcesDir, dataDir: options.dataDir, home: env.HOME ?? os.homedir() };
+  }
+
+  broadcast<E extends EventName>(name: E, payload: Events[E]): void {
+    for (const session of this.sessions) session.send({ name, payload } as EventMessage);
+  }
+
+  private scheduleStatuses(): void {
+    this.statusTimer ??= setTimeout(() => {
+      this.statusTimer = undefined;
+      if (!this.disposed) this.broadcast('servers.changed', { statuses: this.app.supervisor.statuses() });
+    }, 30);
+  }
+
+  private queueTail(items: LogItem[]): void {
+    if (this.sessions.size === 0) return;
+    this.tail.push(...items);
+    if (this.tail.length > MAX_BATCH) {
+      this.skipped += this.tail.length - MAX_BATCH;
+      this.tail = this.tail.slice(this.tail.length - MAX_BATCH);
+    }
+    this.tailTimer ??= setTimeout(() => {
+      this.tailTimer = undefined;
+      const items = this.tail.sort((a, b) => a.time - b.time);
+      const skipped = this.skipped;
+      this.tail = [];
+      this.skipped = 0;
+      this.broadcast('logs.appended', { items, skipped });
+    }, TAIL_FLUSH_MS);
+  }
+
+  /** Messages and spans have no append event of their own: new rows are picked up here. */
+  private poll(): void {
+    if (this.sessions.size === 0 || this.disposed) return;
+    try {
+      const messages = messagesAfter(this.app.store, this.lastMessage, MAX_BATCH + 1);
+      if (messages.length > 0) {
+        this.lastMessage = messages.at(-1)!.id;
+        if (messages.length > MAX_BATCH) this.lastMessage = lastMessageId(this.app.store);
+        this.queueTail(messages.slice(0, MAX_BATCH));
+      }
+      const span = lastTraceRow(this.app.store);
+      if (span !== this.lastSpan) {
+        this.lastSpan = span;
+        this.broadcast('traces.appended', { latest: span });
+      }
+    } catch {
+      // The store closed under us (shutdown): nothing more to tail.
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const session of [...this.sessions]) session.dispose();
+    clearInterval(this.pollTimer);
+    clearTimeout(this.tailTimer);
+    clearTimeout(this.statusTimer);
+    this.disposables.dispose();
+  }
+}
+
+/** One window's connection: the dispatcher of its calls, its playground and its terminals. */
+export class ApiSession implements Disposable {
+  readonly dispatch: Dispatch;
+  readonly playground: Playground;
+  readonly terminals: TerminalSet;
+  private disposed = false;
+
+  constructor(
+    readonly service: ApiService,
+    private readonly sink: EventSink,
+    private readonly onDispose: () => void,
+  ) {
+    const app = service.app;
+    const env = app.options.env ?? process.env;
+    this.playground = new Playground(app, `playground-${crypto.randomUUID().slice(0, 8)}`, service.history, {
+      emit: (name, payload) => this.send({ name, payload } as EventMessage),
+      historyAppended: (entry) => service.broadcast('history.appended', { entry }),
+    });
+    this.terminals = new TerminalSet(
+      { variables: service.variables(), parentEnv: env, pathValue: env.PATH ?? '' },
+      {
+        data: (id, data) => this.send({ name: 'terminal.data', payload: { id, data } }),
+        exit: (id, exitCode, signal) => this.send({ name: 'terminal.exit', payload: { id, exitCode, signal } }),
+      },
+    );
+    this.dispatch = createDispatch(createHandlers(service, this));
+  }
+
+  send(message: EventMessage): void {
+    if (this.disposed) return;
+    try {
+      this.sink(message);
+    } catch {
+      // A window that went away mid-send: its bridge disposes the session.
+    }
+  }
+
+  /** The window went: its calls are cancelled, its terminals and playground session closed. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.playground.dispose();
+    this.terminals.dispose();
+    this.onDispose();
+  }
+}
+
+/** The contract's methods over the core, for one session. */
+export function createHandlers(service: ApiService, session: ApiSession): Handlers {
+  const { app, host } = service;
+  const store = app.store;
+  const supervisor = app.supervisor;
+
+  const exportFor = (client: (typeof CLIENT_IDS)[number], mode: 'gateway' | 'direct') => {
+    const options: ExportOptions =
+      mode === 'gateway'
+        ? { client, mode, endpoint: { url: host.endpoint(), token: host.token() }, launcher: host.launcher, dataDir: app.options.dataDir }
+        : { client, mode, servers: app.config.current.servers.values(), variables: service.variables(), env: app.options.env ?? process.env };
+    return exportConfig(options);
+  };
+
+  const firstRunOffer = (): FirstRunOffer => {
+    if (store.getSetting(FIRST_RUN_KEY)) return { claudeDesktop: null };
+    const file = clientConfigPath('claude-desktop', host.platform);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return { claudeDesktop: null };
+    }
+    try {
+      const { servers } = importConfig(text, file, { ownUrls: [host.endpoint()] });
+      const names = Object.keys(servers).filter((name) => !app.config.current.servers.has(name));
+      return { claudeDesktop: names.length > 0 ? { file, servers: names } : null };
+    } catch {
+      return { claudeDesktop: null };
+    }
+  };
+
+  return {
+    'app.info': () => ({ version: app.options.version, endpoint: host.endpoint(), dataDir: app.options.dataDir, configPath: app.config.path, platform: process.platform }),
+    health: () => app.health(),
+
+    'servers.list': () => supervisor.statuses(),
+    'servers.start': ({ name }) => (supervisor.start(name), null),
+    'servers.stop': async ({ name }) => (await supervisor.stop(name), null),
+    'servers.restart': async ({ name }) => (await supervisor.restart(name), null),
+
+    'config.get': () => configView(app.config),
+    'config.validateServer': ({ name, entry, replacing }) => ({ problems: validateServer(app.config, name, entry, replacing) }),
+    'config.setServer': ({ name, entry, replacing }) => (saveServer(app.config, name, entry, replacing), null),
+    'config.removeServer': ({ name }) => (removeServer(app.config, name), null),
+    'config.setEnabled': ({ name, enabled }) => (setEnabled(app.config, name, enabled), null),
+    'config.previewImport': ({ text, fileName }) => {
+      const result = importConfig(text, fileName, { ownUrls: [host.endpoint()] });
+      const conflicts = Object.keys(result.servers).filter((name) => app.config.current.servers.has(name));
+      return { dialect: result.dialect ?? null, servers: result.servers, warnings: result.warnings, conflicts };
+    },
+    'config.import': ({ servers, replace }) => importServers(app.config, servers, replace),
+    'config.firstRun': () => firstRunOffer(),
+    'config.answerFirstRun': ({ accept }) => {
+      const offer = firstRunOffer().claudeDesktop;
+      store.setSetting(FIRST_RUN_KEY, accept ? 'imported' : 'declined');
+      if (!accept || !offer) return { added: [] };
+      const { servers } = importConfig(fs.readFileSync(offer.file, 'utf8'), offer.file, { ownUrls: [host.endpoint()] });
+      return { added: importServers(app.config, Object.fromEntries(offer.servers.map((name) => [name, servers[name]!])), false).added };
+    },
+
+    'catalog.get': () => catalogView(app),
+    'tools.call': (args) => session.playground.call(args),
+    'tools.cancel': ({ callId }) => (session.playground.cancel(callId), null),
+    'resources.read': ({ uri }) => session.playground.readResource(uri),
+    'prompts.get': ({ name, arguments: args }) => session.playground.getPrompt(name, args),
+    'dialogs.respond': ({ requestId, response }) => (session.playground.respond(requestId, response), null),
+
+    'history.list': (query) => service.history.list(query),
+    'history.get': ({ id }) => {
+      const entry = service.history.get(id);
+      if (!entry) throw new ApiFailure('not-found', `no call ${id} in the history (it may have been cleared)`);
+      return entry;
+    },
+    'history.clear': () => (service.history.clear(), null),
+
+    'logs.query': ({ filter, before, limit }) => queryLogPage(store, filter, before, limit),
+    'logs.message': ({ id }) => {
+      const message = getMessage(store, id);
+      if (!message) throw new ApiFailure('not-found', `message ${id} is no longer stored (retention)`);
+      return message;
+    },
+
+    'traces.query': (query) => store.traces.queryTraces(query),
+    'traces.get': ({ traceId }) => {
+      const trace = store.traces.getTrace(traceId);
+      if (trace.spans.length === 0) throw new ApiFailure('not-found', `no trace ${traceId} is stored`);
+      return trace;
+    },
+
+    'clients.info': () => ({
+      endpoint: host.endpoint(),
+      token: host.token(),
+      tokenFromEnv: host.tokenFromEnv,
+      sessions: recentSessions(store),
+      clients: CLIENT_IDS.map((id) => {
+        const file = clientConfigPath(id, host.platform);
+        return { id, label: DIALECTS[id].label, file, exists: fs.existsSync(file) };
+      }),
+    }),
+    'clients.export': ({ client, mode }) => {
+      const result = exportFor(client, mode);
+      return { client, mode, text: `${JSON.stringify(result.config, null, 2)}\n`, warnings: result.warnings, file: clientConfigPath(client, host.platform) };
+    },
+    'clients.install': ({ client, mode }) => {
+      const result = exportFor(client, mode);
+      if (Object.keys(result.entries).length === 0) throw new ApiFailure('failed', `nothing to install: no server of the config can be written for ${DIALECTS[client].label}`);
+      const installed = installConfig({ client, entries: result.entries, platform: host.platform });
+      return { ...installed, backup: installed.backup ?? null };
+    },
+    'clients.regenerateToken': () => {
+      if (host.tokenFromEnv) throw new ApiFailure('failed', 'the token comes from SWITCHBOARD_TOKEN: change it there and restart Switchboard');
+      return { token: host.regenerateToken() };
+    },
+
+    'terminal.open': ({ server, cols, rows }) => {
+      const config = server === undefined ? undefined : supervisor.get(server)?.config;
+      if (server !== undefined && !config) throw new ApiFailure('not-found', `no server named "${server}" in the config`);
+      return session.terminals.open({ server: config, cols, rows });
+    },
+    'terminal.write': ({ id, data }) => (session.terminals.write(id, data), null),
+    'terminal.resize': ({ id, cols, rows }) => (session.terminals.resize(id, cols, rows), null),
+    'terminal.close': ({ id }) => (session.terminals.close(id), null),
+  };
+}
+
+/** The gateway's catalog with each item's server. */
+export function catalogView(app: Switchboard): CatalogView {
+  // As the gateway does for a list request: a server that just became ready is in it.
+  app.gateway.catalog.rebuild();
+  const snapshot = app.gateway.catalog.snapshot;
+  const serverOfUri = (uri: string) => {
+    const parsed = parseExposedUri(uri);
+    return (parsed && snapshot.serversByResourceAlias.get(parsed.alias)) ?? '';
+  };
+  return {
+    tools: snapshot.tools.map((tool) => {
+      const origin = snapshot.toolOrigins.get(tool.name);
+      return {
+        name: tool.name,
+        server: origin?.server ?? '',
+        originalName: origin?.name ?? tool.name,
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputSchema as Record<string, unknown>,
+        outputSchema: tool.outputSchema as Record<string, unknown> | undefined,
+        annotations: tool.annotations,
+      };
+    }),
+    prompts: snapshot.prompts.map((prompt) => {
+      const origin = snapshot.promptOrigins.get(prompt.name);
+      return { name: prompt.name, server: origin?.server ?? '', originalName: origin?.name ?? prompt.name, title: prompt.title, description: prompt.description, arguments: prompt.arguments };
+    }),
+    resources: snapshot.resources.map((resource) => ({
+      uri: resource.uri,
+      server: serverOfUri(resource.uri),
+      name: resource.name,
+      title: resource.title,
+      description: resource.description,
+      mimeType: resource.mimeType,
+    })),
+    resourceTemplates: snapshot.resourceTemplates.map((template) => ({
+      uriTemplate: template.uriTemplate,
+      server: serverOfUri(template.uriTemplate),
+      name: template.name,
+      title: template.title,
+      description: template.description,
+      mimeType: template.mimeType,
+    })),
+  };
+}
+
+

@@ -1,0 +1,1 @@
+export { TerminalSet, type TerminalHost, type TerminalSink } from './terminals.ts';
