@@ -37,7 +37,7 @@ export class McpEndpoint implements Disposable {
   private readonly modern: McpHttpHandler;
   private readonly modernNode: ReturnType<typeof toNodeHandler>;
   private readonly validateOrigin = localhostOriginValidation();
-  private readonly token: Buffer;
+  private token: Buffer;
   private readonly maxBodyBytes: number;
   private readonly sweepTimer: NodeJS.Timeout;
 
@@ -57,6 +57,11 @@ export class McpEndpoint implements Disposable {
 
   get sessionCount(): number {
     return this.sessions.size;
+  }
+
+  /** A regenerated token: requests must carry it from now on (open sessions keep working until they end). */
+  setToken(token: string): void {
+    this.token = Buffer.from(token);
   }
 
   /** The HTTP route: handles `/mcp` and returns true, or returns false for other paths. */

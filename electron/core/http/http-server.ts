@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { McpEndpoint } from '../gateway/mcp-endpoint.ts';
 import type { Switchboard } from '../switchboard.ts';
 
@@ -17,6 +18,9 @@ export interface HttpServerOptions {
 /** A request handler for one path; returns false to fall through. */
 export type Route = (request: http.IncomingMessage, response: http.ServerResponse, url: URL) => boolean | Promise<boolean>;
 
+/** An upgrade handler (the UI's WebSocket) for one path; returns false to fall through. */
+export type UpgradeRoute = (request: http.IncomingMessage, socket: Duplex, head: Buffer, url: URL) => boolean;
+
 /**
  * The app's one HTTP server: `/health`, the MCP endpoint `/mcp` (and the UI). Every request's Host header
  * must name this server (a DNS-rebinding page gets 403).
@@ -24,6 +28,7 @@ export type Route = (request: http.IncomingMessage, response: http.ServerRespons
 export class HttpServer {
   private readonly server: http.Server;
   private readonly routes: Route[] = [];
+  private readonly upgradeRoutes: UpgradeRoute[] = [];
   private port = 0;
   /** The aggregate MCP endpoint. */
   readonly mcp: McpEndpoint;
@@ -34,6 +39,7 @@ export class HttpServer {
   ) {
     this.server = http.createServer((request, response) => void this.handle(request, response));
     this.server.keepAliveTimeout = 65_000;
+    this.server.on('upgrade', (request, socket, head) => this.upgrade(request, socket, head));
     this.routes.push((request, response, url) => this.health(request, response, url));
     this.mcp = new McpEndpoint(app.gateway, { token: options.token, maxBodyBytes: options.maxBodyBytes, recordMessage: (message) => app.store.traces.recordMessage(message) });
     this.routes.push(this.mcp.route);
@@ -42,6 +48,11 @@ export class HttpServer {
   /** Adds a route before the built-in fallback (404). */
   addRoute(route: Route): void {
     this.routes.push(route);
+  }
+
+  /** Adds an upgrade route (upgraded sockets are the route's to close). */
+  addUpgradeRoute(route: UpgradeRoute): void {
+    this.upgradeRoutes.push(route);
   }
 
   async listen(): Promise<{ url: string; port: number }> {
@@ -86,6 +97,18 @@ export class HttpServer {
       if (!response.headersSent) sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
       else response.destroy();
     }
+  }
+
+  /** The Host check holds for upgrades too; an upgrade no route takes is refused. */
+  private upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    if (!this.isAllowedHost(request.headers.host)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const url = new URL(request.url ?? '/', this.baseUrl);
+    for (const route of this.upgradeRoutes) if (route(request, socket, head, url)) return;
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   }
 
   private isAllowedHost(host: string | undefined): boolean {
