@@ -1,11 +1,13 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { isGroupAlive, signalGroup } from '../../electron/core/process/os-process.ts';
 import { repoRoot } from './fs.ts';
 import { waitFor } from './wait.ts';
 
 export const switchboardBin = path.join(repoRoot, 'bin', 'switchboard.js');
+const runFile = promisify(execFile);
 
 export interface ServeProcess {
   child: ChildProcessWithoutNullStreams;
@@ -106,4 +108,17 @@ export function isAlivePid(pid: number): boolean {
 export async function getHealth(base: string): Promise<{ status: string; servers: { name: string; state: string; tools: number; pid: number | null; restarts: number; lastError: string | null }[] }> {
   const response = await fetch(`${base}/health`);
   return (await response.json()) as Awaited<ReturnType<typeof getHealth>>;
+}
+
+/** Runs `switchboard ARGS` as a user would, to completion, in an environment without our variables unless given. */
+export async function runSwitchboard(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await runFile(process.execPath, [switchboardBin, ...args], {
+      env: { ...process.env, SWITCHBOARD_TOKEN: undefined, SWITCHBOARD_DATA_DIR: undefined, SWITCHBOARD_URL: undefined, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
 }

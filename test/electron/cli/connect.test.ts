@@ -1,16 +1,13 @@
 // `switchboard connect` and `switchboard call` against a running `switchboard serve`, as processes.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixture, removeTempDirs, tempDir } from '../../helpers/fs.ts';
-import { cleanupServes, getHealth, startServe, switchboardBin } from '../../helpers/serve.ts';
+import { cleanupServes, getHealth, startServe, switchboardBin, runSwitchboard } from '../../helpers/serve.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-const run = promisify(execFile);
 const clients: Client[] = [];
 
 afterEach(async () => {
@@ -51,7 +48,7 @@ describe('the exported Claude Desktop config', () => {
     const dataDir = tempDir();
     writeConfig(dataDir);
     const serve = await serveReady(dataDir);
-    const exported = await cli(['export', '--client', 'claude-desktop', '--data-dir', dataDir]);
+    const exported = await runSwitchboard(['export', '--client', 'claude-desktop', '--data-dir', dataDir]);
     expect(exported.code).toBe(0);
     const entry = JSON.parse(exported.stdout).mcpServers.switchboard as { command: string; args: string[]; env: Record<string, string> };
     expect(path.isAbsolute(entry.command)).toBe(true); // a GUI app's PATH is bare
@@ -116,35 +113,25 @@ describe('switchboard connect', () => {
   });
 });
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [switchboardBin, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
-
 describe('switchboard call', () => {
   it("calls a tool through the running gateway and prints its text; the exit code follows the tool's isError", async () => {
     const dataDir = tempDir();
     writeConfig(dataDir);
     await serveReady(dataDir);
-    const ok = await cli(['call', 'fidelity__slow', '--args', '{"ms":50}', '--data-dir', dataDir]);
+    const ok = await runSwitchboard(['call', 'fidelity__slow', '--args', '{"ms":50}', '--data-dir', dataDir]);
     expect(ok).toMatchObject({ code: 0, stdout: 'done after 50 ms\n' });
-    const link = await cli(['call', 'fidelity__link', '--data-dir', dataDir]);
+    const link = await runSwitchboard(['call', 'fidelity__link', '--data-dir', dataDir]);
     expect(link.stdout).toBe('[resource link sb://fidelity/fixture://thing/1]\n[image image/png, 8 bytes]\n');
-    expect(await cli(['call', 'fidelity__fail', '--data-dir', dataDir])).toMatchObject({ code: 1, stdout: 'it went wrong on purpose\n' });
-    const json = await cli(['call', 'fidelity__mismatch', '--json', '--data-dir', dataDir]);
+    expect(await runSwitchboard(['call', 'fidelity__fail', '--data-dir', dataDir])).toMatchObject({ code: 1, stdout: 'it went wrong on purpose\n' });
+    const json = await runSwitchboard(['call', 'fidelity__mismatch', '--json', '--data-dir', dataDir]);
     expect(JSON.parse(json.stdout).structuredContent).toEqual({ n: 'not-a-number' });
-    const unknown = await cli(['call', 'nobody__nothing', '--data-dir', dataDir]);
+    const unknown = await runSwitchboard(['call', 'nobody__nothing', '--data-dir', dataDir]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Unknown tool: nobody__nothing');
   });
 
   it('says what is wrong with the arguments', async () => {
-    expect(await cli(['call', 'x__y', '--args', '{oops'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--args is not valid JSON') });
-    expect(await cli(['call', 'x__y', '--args', '[1]'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--args must be a JSON object') });
+    expect(await runSwitchboard(['call', 'x__y', '--args', '{oops'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--args is not valid JSON') });
+    expect(await runSwitchboard(['call', 'x__y', '--args', '[1]'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--args must be a JSON object') });
   });
 });

@@ -1,27 +1,10 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixture, removeTempDirs, tempDir } from '../../helpers/fs.ts';
-import { switchboardBin } from '../../helpers/serve.ts';
-
-const run = promisify(execFile);
+import { switchboardBin, runSwitchboard } from '../../helpers/serve.ts';
 
 afterEach(removeTempDirs);
-
-/** Runs `switchboard ...` as a user would; the environment has no Switchboard variables unless given. */
-async function switchboard(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [switchboardBin, ...args], {
-      env: { ...process.env, SWITCHBOARD_TOKEN: undefined, SWITCHBOARD_DATA_DIR: undefined, SWITCHBOARD_URL: undefined, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -29,7 +12,7 @@ describe('switchboard export', () => {
   it('prints the Claude Desktop entry that runs the bridge with absolute paths and the data dir token', async () => {
     const dataDir = tempDir();
     fs.writeFileSync(path.join(dataDir, 'token'), 'tok-from-file\n');
-    const result = await switchboard(['export', '--client', 'claude-desktop', '--data-dir', dataDir]);
+    const result = await runSwitchboard(['export', '--client', 'claude-desktop', '--data-dir', dataDir]);
     expect(result).toEqual({
       code: 0,
       stdout: json({
@@ -43,25 +26,25 @@ describe('switchboard export', () => {
 
   it('creates the token when the data dir has none, and SWITCHBOARD_TOKEN overrides it', async () => {
     const dataDir = tempDir();
-    const created = JSON.parse((await switchboard(['export', '--client', 'cursor', '--data-dir', dataDir])).stdout);
+    const created = JSON.parse((await runSwitchboard(['export', '--client', 'cursor', '--data-dir', dataDir])).stdout);
     const token = fs.readFileSync(path.join(dataDir, 'token'), 'utf8').trim();
     expect(token).toMatch(/^[\w-]{20,}$/);
     expect(created.mcpServers.switchboard.headers).toEqual({ Authorization: `Bearer ${token}` });
-    const overridden = JSON.parse((await switchboard(['export', '--client', 'cursor', '--data-dir', dataDir], { SWITCHBOARD_TOKEN: 'env-tok' })).stdout);
+    const overridden = JSON.parse((await runSwitchboard(['export', '--client', 'cursor', '--data-dir', dataDir], { SWITCHBOARD_TOKEN: 'env-tok' })).stdout);
     expect(overridden.mcpServers.switchboard.headers).toEqual({ Authorization: 'Bearer env-tok' });
   });
 
   it('points HTTP clients at the running Switchboard recorded in the data dir, else --url, else the default port', async () => {
     const dataDir = tempDir();
     const env = { SWITCHBOARD_TOKEN: 't' };
-    expect((await switchboard(['export', '--client', 'windsurf', '--data-dir', dataDir], env)).stdout).toBe(
+    expect((await runSwitchboard(['export', '--client', 'windsurf', '--data-dir', dataDir], env)).stdout).toBe(
       json({ mcpServers: { switchboard: { serverUrl: 'http://127.0.0.1:7780/mcp', headers: { Authorization: 'Bearer t' } } } }),
     );
     fs.writeFileSync(path.join(dataDir, 'endpoint.json'), JSON.stringify({ url: 'http://127.0.0.1:45678/mcp', port: 45678, pid: 1, startedAt: 0 }));
-    expect((await switchboard(['export', '--client', 'vscode', '--data-dir', dataDir], env)).stdout).toBe(
+    expect((await runSwitchboard(['export', '--client', 'vscode', '--data-dir', dataDir], env)).stdout).toBe(
       json({ servers: { switchboard: { type: 'http', url: 'http://127.0.0.1:45678/mcp', headers: { Authorization: 'Bearer t' } } } }),
     );
-    expect((await switchboard(['export', '--client', 'claude-code', '--data-dir', dataDir, '--url', 'http://127.0.0.1:9000'], env)).stdout).toBe(
+    expect((await runSwitchboard(['export', '--client', 'claude-code', '--data-dir', dataDir, '--url', 'http://127.0.0.1:9000'], env)).stdout).toBe(
       json({ mcpServers: { switchboard: { type: 'http', url: 'http://127.0.0.1:9000/mcp', headers: { Authorization: 'Bearer t' } } } }),
     );
   });
@@ -79,7 +62,7 @@ describe('switchboard export', () => {
         },
       }),
     );
-    const result = await switchboard(['export', '--client', 'claude-desktop', '--mode', 'direct', '--config', config, '--data-dir', dataDir]);
+    const result = await runSwitchboard(['export', '--client', 'claude-desktop', '--mode', 'direct', '--config', config, '--data-dir', dataDir]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(json({ mcpServers: { dynamic: { command: process.execPath, args: [fixture('dynamic.mjs')], env: { DATA: `${dataDir}/x` } } } }));
     expect(result.stderr).toBe(
@@ -97,7 +80,7 @@ describe('switchboard export', () => {
     const file = path.join(dir, 'claude_desktop_config.json');
     const original = '{\n  // mine\n  "mcpServers": {\n    "memory": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"] }\n  }\n}\n';
     fs.writeFileSync(file, original);
-    const result = await switchboard(['export', '--client', 'claude-desktop', '--data-dir', dir, '--install', '--file', file], { SWITCHBOARD_TOKEN: 't' });
+    const result = await runSwitchboard(['export', '--client', 'claude-desktop', '--data-dir', dir, '--install', '--file', file], { SWITCHBOARD_TOKEN: 't' });
     expect(result.code).toBe(0);
     const line = /^added switchboard in (.+) \(backup: (.+\.switchboard-backup-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z)\)\n$/.exec(result.stdout);
     expect(line?.[1]).toBe(file);
@@ -109,13 +92,13 @@ describe('switchboard export', () => {
     expect(text).toContain('    "memory": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"] },\n');
     expect(Object.keys((JSON.parse(text.replace('// mine', '')) as { mcpServers: object }).mcpServers)).toEqual(['memory', 'switchboard']);
 
-    const again = await switchboard(['export', '--client', 'claude-desktop', '--data-dir', dir, '--install', '--file', file], { SWITCHBOARD_TOKEN: 't' });
+    const again = await runSwitchboard(['export', '--client', 'claude-desktop', '--data-dir', dir, '--install', '--file', file], { SWITCHBOARD_TOKEN: 't' });
     expect(again.stdout).toBe(`${file} already has this entry: nothing changed\n`);
   });
 
   it("with --install alone, writes the client's own file in the user's home", async () => {
     const home = tempDir();
-    const result = await switchboard(['export', '--client', 'cursor', '--data-dir', path.join(home, 'data'), '--install'], { HOME: home, SWITCHBOARD_TOKEN: 't' });
+    const result = await runSwitchboard(['export', '--client', 'cursor', '--data-dir', path.join(home, 'data'), '--install'], { HOME: home, SWITCHBOARD_TOKEN: 't' });
     const file = path.join(home, '.cursor', 'mcp.json');
     expect(result.stdout).toBe(`added switchboard in ${file} (a new file)\n`);
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ mcpServers: { switchboard: { url: 'http://127.0.0.1:7780/mcp', headers: { Authorization: 'Bearer t' } } } });
@@ -125,7 +108,7 @@ describe('switchboard export', () => {
     const dir = tempDir();
     const file = path.join(dir, 'mcp.json');
     fs.writeFileSync(file, '{ "mcpServers": ');
-    const result = await switchboard(['export', '--client', 'cursor', '--data-dir', dir, '--install', '--file', file], { SWITCHBOARD_TOKEN: 't' });
+    const result = await runSwitchboard(['export', '--client', 'cursor', '--data-dir', dir, '--install', '--file', file], { SWITCHBOARD_TOKEN: 't' });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`${file}: not valid JSON: ValueExpected at line 1 column 17 (nothing was changed)\n`);
     expect(fs.readFileSync(file, 'utf8')).toBe('{ "mcpServers": ');
@@ -142,7 +125,7 @@ describe('switchboard export', () => {
       [['--client', 'cursor', '--url', 'localhost:7780'], '--url must be an http(s) URL, not "localhost:7780"'],
     ];
     for (const [args, message] of cases) {
-      const result = await switchboard(['export', ...args, '--data-dir', dataDir]);
+      const result = await runSwitchboard(['export', ...args, '--data-dir', dataDir]);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toBe(`switchboard export: ${message}\nRun \`switchboard --help\` for the options.\n`);
     }
@@ -150,7 +133,7 @@ describe('switchboard export', () => {
 
   it('says which config is missing in direct mode, exit 1', async () => {
     const dataDir = tempDir();
-    const result = await switchboard(['export', '--client', 'cursor', '--mode', 'direct', '--data-dir', dataDir]);
+    const result = await runSwitchboard(['export', '--client', 'cursor', '--mode', 'direct', '--data-dir', dataDir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`no config at ${path.join(dataDir, 'mcp.json')}: pass --config FILE, or run \`switchboard serve\` once to create it\n`);
   });

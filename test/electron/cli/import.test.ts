@@ -1,30 +1,14 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixture, removeTempDirs, tempDir } from '../../helpers/fs.ts';
-import { cleanupServes, getHealth, startServe, switchboardBin } from '../../helpers/serve.ts';
+import { cleanupServes, getHealth, startServe, runSwitchboard } from '../../helpers/serve.ts';
 import { waitFor } from '../../helpers/wait.ts';
-
-const run = promisify(execFile);
 
 afterEach(async () => {
   await cleanupServes();
   removeTempDirs();
 });
-
-async function switchboard(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [switchboardBin, ...args], {
-      env: { ...process.env, SWITCHBOARD_TOKEN: undefined, SWITCHBOARD_DATA_DIR: undefined },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 const readConfig = (dataDir: string) => JSON.parse(fs.readFileSync(path.join(dataDir, 'mcp.json'), 'utf8')) as { mcpServers: Record<string, unknown> };
 
@@ -43,7 +27,7 @@ describe('switchboard import', () => {
         },
       }),
     );
-    const first = await switchboard(['import', file, '--data-dir', dataDir]);
+    const first = await runSwitchboard(['import', file, '--data-dir', dataDir]);
     expect(first.code).toBe(0);
     expect(first.stdout).toBe('skipped memory (exists; --overwrite replaces it)\nadded fs\n');
     expect(first.stderr).toBe(`warning: switchboard: points at Switchboard itself (its gateway entry): skipped\nconfig: ${path.join(dataDir, 'mcp.json')}\n`);
@@ -52,7 +36,7 @@ describe('switchboard import', () => {
       theme: 'kept',
     });
 
-    const second = await switchboard(['import', file, '--data-dir', dataDir, '--overwrite']);
+    const second = await runSwitchboard(['import', file, '--data-dir', dataDir, '--overwrite']);
     expect(second.stdout).toBe('replaced memory\nreplaced fs\n');
     expect(readConfig(dataDir).mcpServers.memory).toEqual({ command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] });
   });
@@ -61,7 +45,7 @@ describe('switchboard import', () => {
     const dataDir = tempDir();
     const file = path.join(tempDir(), 'mcp.json');
     fs.writeFileSync(file, '{\n  // mine\n  "servers": {\n    "docs": { "type": "http", "url": "https://docs.example.com/mcp", },\n  },\n}\n');
-    const result = await switchboard(['import', file, '--data-dir', dataDir]);
+    const result = await runSwitchboard(['import', file, '--data-dir', dataDir]);
     expect(result).toMatchObject({ code: 0, stdout: 'added docs\n' });
     expect(readConfig(dataDir)).toEqual({ mcpServers: { docs: { type: 'http', url: 'https://docs.example.com/mcp' } } });
   });
@@ -69,16 +53,16 @@ describe('switchboard import', () => {
   it('exits 1 naming the file when it cannot be read or parsed, and leaves our config alone', async () => {
     const dataDir = tempDir();
     const missing = path.join(dataDir, 'nope.json');
-    const unread = await switchboard(['import', missing, '--data-dir', dataDir]);
+    const unread = await runSwitchboard(['import', missing, '--data-dir', dataDir]);
     expect(unread).toEqual({ code: 1, stdout: '', stderr: `cannot read ${missing}: ENOENT\n` });
 
     const broken = path.join(dataDir, 'broken.json');
     fs.writeFileSync(broken, '{\n  "mcpServers": {\n    "a": { "command": "x" }\n    "b": {}\n  }\n}');
-    const unparsed = await switchboard(['import', broken, '--data-dir', dataDir]);
+    const unparsed = await runSwitchboard(['import', broken, '--data-dir', dataDir]);
     expect(unparsed).toEqual({ code: 1, stdout: '', stderr: `${broken}: not valid JSON: CommaExpected at line 4 column 5\n` });
     expect(fs.existsSync(path.join(dataDir, 'mcp.json'))).toBe(false);
 
-    const usage = await switchboard(['import', '--data-dir', dataDir]);
+    const usage = await runSwitchboard(['import', '--data-dir', dataDir]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('switchboard import: expects one FILE');
   });
@@ -97,7 +81,7 @@ describe('switchboard import', () => {
         },
       }),
     );
-    const result = await switchboard(['import', file, '--data-dir', dataDir]);
+    const result = await runSwitchboard(['import', file, '--data-dir', dataDir]);
     expect(result.stdout).toBe('added dynamic\n');
     expect(result.stderr).toContain('warning: switchboard: points at Switchboard itself (its gateway entry): skipped\n');
     await waitFor(async () => (await getHealth(serve.base)).servers.find((s) => s.name === 'dynamic')?.state === 'ready', 'the imported server to be ready');

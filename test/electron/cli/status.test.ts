@@ -1,29 +1,17 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatStatusTable } from '../../../electron/cli/status.ts';
 import { fixture, removeTempDirs, tempDir } from '../../helpers/fs.ts';
-import { cleanupServes, getHealth, startServe, switchboardBin } from '../../helpers/serve.ts';
+import { cleanupServes, getHealth, startServe, runSwitchboard } from '../../helpers/serve.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-const run = promisify(execFile);
+const statusCli = (args: string[]) => runSwitchboard(['status', ...args]);
 
 afterEach(async () => {
   await cleanupServes();
   removeTempDirs();
 });
-
-async function status(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [switchboardBin, 'status', ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 describe('switchboard status', () => {
   it('prints one line per server and exits 1 while an enabled server is down', async () => {
@@ -44,13 +32,13 @@ describe('switchboard status', () => {
     await waitFor(async () => (await getHealth(serve.base)).servers.find((s) => s.name === 'dynamic')?.state === 'ready', 'dynamic to be ready');
 
     // No --url: it finds the running gateway through the data dir.
-    const result = await status(['--data-dir', dataDir]);
+    const result = await statusCli(['--data-dir', dataDir]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe(
       ['dynamic  ready       2 tools', 'broken   crash-loop  (exited with code 1: Error: missing API key (set FIXTURE_API_KEY))', 'off      disabled', ''].join('\n'),
     );
 
-    const json = await status(['--url', `${serve.base}/mcp`, '--json']);
+    const json = await statusCli(['--url', `${serve.base}/mcp`, '--json']);
     expect(JSON.parse(json.stdout).servers.map((s: { name: string; state: string }) => `${s.name}:${s.state}`)).toEqual(['dynamic:ready', 'broken:crash-loop', 'off:disabled']);
 
     // Remove the broken server: every enabled server is ready, so status exits 0.
@@ -58,15 +46,15 @@ describe('switchboard status', () => {
     delete edited.mcpServers.broken;
     fs.writeFileSync(config, JSON.stringify(edited));
     await waitFor(async () => (await getHealth(serve.base)).servers.length === 2, 'the config change');
-    expect((await status(['--data-dir', dataDir])).code).toBe(0);
+    expect((await statusCli(['--data-dir', dataDir])).code).toBe(0);
   });
 
   it('says Switchboard is not running, and exits 2, when nothing is recorded or nothing answers', async () => {
     const dataDir = tempDir();
-    const none = await status(['--data-dir', dataDir]);
+    const none = await statusCli(['--data-dir', dataDir]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain(`Switchboard is not running (no endpoint recorded in ${dataDir})`);
-    const dead = await status(['--url', 'http://127.0.0.1:9/mcp']);
+    const dead = await statusCli(['--url', 'http://127.0.0.1:9/mcp']);
     expect(dead.code).toBe(2);
     expect(dead.stderr).toMatch(/^cannot reach Switchboard at http:\/\/127\.0\.0\.1:9: /);
   });
