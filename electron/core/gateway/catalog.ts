@@ -103,7 +103,7 @@ export class GatewayCatalog implements Disposable {
 export function buildSnapshot(servers: readonly ManagedServer[]): CatalogSnapshot {
   // Aliases over every configured server, ready or not: a server going down renames nothing.
   const aliases = serverAliases(servers.map((server) => ({ server: server.name, alias: server.config.alias })));
-  const ready = servers.filter((server) => server.status().state === 'ready');
+  const ready = servers.filter((server) => server.currentState === 'ready');
   const tools: { server: ManagedServer; tool: Tool }[] = [];
   for (const server of ready) {
     for (const tool of server.catalog.tools) if (isToolAllowed(server.config, tool.name)) tools.push({ server, tool });

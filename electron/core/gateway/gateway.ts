@@ -351,12 +351,14 @@ export class Gateway implements Disposable {
 
   /** Waits (bounded) while servers are still starting, so a client's first list is complete. */
   private async waitForStartingServers(): Promise<void> {
+    const starting = () => this.supervisor.list().some((server) => server.currentState === 'starting');
+    if (!starting()) return;
     const deadline = Date.now() + this.startingWaitMs;
-    while (this.supervisor.list().some((server) => server.status().state === 'starting') && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    while (starting() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    // Servers that just became ready: their tools must be in this answer, not in the next coalesced rebuild.
     this.catalog.rebuild();
   }
+
 
   private upstream(serverName: string): { client: Client; timeoutMs: number } | { unavailable: string } {
     const managed = this.supervisor.get(serverName);

@@ -123,6 +123,11 @@ export class ManagedServer implements Disposable {
     return this.configValue;
   }
 
+  /** The current state (cheaper than a whole status snapshot, for hot paths). */
+  get currentState(): ServerState {
+    return this.state;
+  }
+
   get catalog(): Catalog {
     return this.catalogValue;
   }
