@@ -7,6 +7,7 @@ import { HttpServer } from '../core/http/http-server.ts';
 import { appVersion, defaultDataDir, packageRoot } from '../core/paths.ts';
 import { DataDirInUseError } from '../core/store/store.ts';
 import { Switchboard } from '../core/switchboard.ts';
+import { mountWebUi } from '../core/ui/index.ts';
 import { DEFAULT_PORT, UsageError } from './usage.ts';
 
 /** `switchboard serve`: the core, headless, until SIGINT or SIGTERM. Resolves with the exit code. */
@@ -48,18 +49,29 @@ export async function serve(argv: string[]): Promise<number> {
   const token = loadOrCreateToken(dataDir);
 
   const http = new HttpServer(app, { host: values.host, port, token, maxBodyBytes: Math.round(maxBodyMb * 1024 * 1024) });
+  const web = values['no-ui']
+    ? undefined
+    : mountWebUi(app, http, {
+        dataDir,
+        token,
+        tokenFromEnv: Boolean(process.env.SWITCHBOARD_TOKEN),
+        rendererDir: path.join(packageRoot(), 'dist', 'renderer'),
+        launcher: { command: process.execPath, args: [path.join(packageRoot(), 'bin', 'switchboard.js')] },
+      });
   let base: string;
   try {
     ({ url: base } = await http.listen());
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     stderr(code === 'EADDRINUSE' ? `port ${port} on ${values.host} is in use; pick another with --port (or --port 0 for any free one)` : `cannot listen on ${values.host}:${port}: ${String(error)}`);
+    web?.dispose();
     await app.shutdown();
     return 1;
   }
   writeEndpoint(dataDir, { url: `${base}/mcp`, port: Number(new URL(base).port), pid: process.pid, startedAt: Date.now() });
   process.stdout.write(`MCP endpoint: ${base}/mcp\n`);
   process.stdout.write(`Health: ${base}/health\n`);
+  if (web) process.stdout.write(`UI: ${web.ui.signInUrl()}\n`);
   stderr(`data dir: ${dataDir}`);
   stderr(`config: ${app.config.path}`);
 
@@ -74,6 +86,7 @@ export async function serve(argv: string[]): Promise<number> {
       stderr(`${signal}: stopping every server…`);
       void (async () => {
         removeEndpoint(dataDir);
+        web?.dispose();
         await Promise.all([http.close(), app.shutdown(5000)]);
         stderr('stopped');
         resolve(0);
