@@ -154,6 +154,10 @@ export const SpanSchema = z.object({
   error: z.string().nullable(),
   /** The JSON-RPC id of the client's request (root spans). */
   rpcId: z.string().nullable(),
+  /** Steps recorded with their root span (route, upstream call, respond); getTrace flattens them. */
+  get steps() {
+    return z.array(SpanSchema).optional();
+  },
 });
 /** One span of a trace. */
 export type Span = z.infer<typeof SpanSchema>;

@@ -90,4 +90,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX tool_calls_tool ON tool_calls(tool, id);
   `,
+  // 4: a trace is one row: the root span, with its steps (route, upstream, respond) as JSON. The time index
+  // of messages goes too: only the ten-minute retention sweep used it, and every insert paid for it.
+  `
+  ALTER TABLE spans ADD COLUMN steps TEXT;
+  DROP INDEX messages_time;
+  `,
 ];

@@ -16,7 +16,9 @@ export interface NewMessage {
 
 /** Bodies longer than this are cut (a base64 image does not belong in the message log in full). */
 export const MAX_BODY_CHARS = 64 * 1024;
-const SECRET_KEY = /token|secret|password|passwd|api[-_]?key|authorization|cookie|credential/i;
+/** Keys whose values are secrets; protocol fields that merely contain "token" are not. */
+const SECRET_KEY = /^(?!progressToken$|maxTokens$).*(token|secret|password|passwd|api[-_]?key|authorization|cookie|credential)/i;
+const SECRET_KEY_IN_JSON = /"(?!progressToken"|maxTokens")[^"]*(token|secret|password|passwd|api[-_]?key|authorization|cookie|credential)[^"]*":/i;
 
 /** The traces of the gateway's requests and the JSON-RPC messages of both hops, written in batches. */
 export class TraceBook implements Disposable {
@@ -28,15 +30,15 @@ export class TraceBook implements Disposable {
     options: BatchOptions = {},
   ) {
     const insertSpan = db.prepare(
-      `INSERT INTO spans (trace_id, span_id, parent_span_id, name, start, duration_ms, method, session, client, server, tool, status, error, rpc_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO spans (trace_id, span_id, parent_span_id, name, start, duration_ms, method, session, client, server, tool, status, error, rpc_id, steps)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertMessage = db.prepare(
       `INSERT INTO messages (time, hop, direction, session, server, method, rpc_id, trace_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.spans = new BatchWriter(
       db.transaction((spans: Span[]) => {
-        for (const s of spans) insertSpan.run(s.traceId, s.spanId, s.parentSpanId, s.name, s.start, s.durationMs, s.method, s.session, s.client, s.server, s.tool, s.status, s.error, s.rpcId);
+        for (const s of spans) insertSpan.run(s.traceId, s.spanId, s.parentSpanId, s.name, s.start, s.durationMs, s.method, s.session, s.client, s.server, s.tool, s.status, s.error, s.rpcId, s.steps ? JSON.stringify(s.steps) : null);
       }),
       options,
     );
@@ -89,7 +91,7 @@ export class TraceBook implements Disposable {
     }
     params.push(query.limit ?? 200);
     const rows = this.db.prepare(`SELECT * FROM spans WHERE ${where.join(' AND ')} ORDER BY start DESC LIMIT ?`).all(...params) as SpanRow[];
-    return rows.reverse().map(toSpan);
+    return rows.reverse().map((row) => withoutSteps(toSpan(row)));
   }
 
   /**
@@ -98,9 +100,11 @@ export class TraceBook implements Disposable {
    */
   getTrace(traceId: string): { spans: Span[]; messages: MessageRecord[] } {
     this.flush();
-    const spans = (this.db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start, id').all(traceId) as SpanRow[]).map(toSpan);
+    const rows = (this.db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start, id').all(traceId) as SpanRow[]).map(toSpan);
+    // A root row holds its steps; the trace is every span, flat, in start order.
+    const spans = rows.flatMap((span) => [withoutSteps(span), ...(span.steps ?? []).map(withoutSteps)]).sort((a, b) => a.start - b.start);
     const root = spans.find((span) => span.parentSpanId === null) ?? spans[0];
-    const rows =
+    const messageRows =
       root?.session && root.rpcId
         ? (this.db
             .prepare(
@@ -109,7 +113,7 @@ export class TraceBook implements Disposable {
             )
             .all(traceId, root.session, root.rpcId, Math.floor(root.start) - 1000, Math.ceil(root.start + root.durationMs) + 1000) as MessageRow[])
         : (this.db.prepare('SELECT * FROM messages WHERE trace_id = ? ORDER BY id').all(traceId) as MessageRow[]);
-    return { spans, messages: rows.map(toMessage) };
+    return { spans, messages: messageRows.map(toMessage) };
   }
 
   /** Recorded messages, newest last. */
@@ -148,6 +152,7 @@ interface SpanRow {
   status: SpanStatus;
   error: string | null;
   rpc_id: string | null;
+  steps: string | null;
 }
 
 interface MessageRow {
@@ -179,7 +184,14 @@ function toSpan(row: SpanRow): Span {
     status: row.status,
     error: row.error,
     rpcId: row.rpc_id,
+    ...(row.steps ? { steps: JSON.parse(row.steps) as Span[] } : {}),
   };
+}
+
+function withoutSteps(span: Span): Span {
+  if (!span.steps) return span;
+  const { steps: _steps, ...rest } = span;
+  return rest;
 }
 
 function toMessage(row: MessageRow): MessageRecord {
@@ -193,6 +205,10 @@ function describeMessage(message: unknown): { method: string | null; rpcId: stri
 
 /** JSON with values under secret-looking keys replaced, cut to MAX_BODY_CHARS. */
 export function serializeBody(message: unknown): string {
-  const text = JSON.stringify(message, (key, value: unknown) => (key !== '' && SECRET_KEY.test(key) && typeof value !== 'object' ? '[redacted]' : value));
+  let text = JSON.stringify(message);
+  // A replacer makes stringify several times slower: only a message with a secret-looking key pays for it.
+  if (SECRET_KEY_IN_JSON.test(text)) {
+    text = JSON.stringify(message, (key, value: unknown) => (key !== '' && SECRET_KEY.test(key) && typeof value !== 'object' ? '[redacted]' : value));
+  }
   return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}… [${text.length - MAX_BODY_CHARS} more characters]` : text;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../../../electron/core/store/migrations.ts';
 import { DataDirInUseError, Store } from '../../../../electron/core/store/store.ts';
+import { serializeBody } from '../../../../electron/core/store/traces.ts';
 import { repoRoot, removeTempDirs, tempDir } from '../../../helpers/fs.ts';
 import { waitFor } from '../../../helpers/wait.ts';
 
@@ -116,5 +117,17 @@ describe('Store', () => {
     holder.kill('SIGKILL'); // dies without letting go
     await new Promise((resolve) => holder.once('exit', resolve));
     expect(() => open(dataDir)).not.toThrow();
+  });
+});
+
+describe('serializeBody', () => {
+  it('redacts values under secret-looking keys, at any depth, but not protocol fields', () => {
+    const body = serializeBody({ params: { arguments: { api_key: 'k1', nested: { authToken: 't1', password: 'p' } }, _meta: { progressToken: 7 }, maxTokens: 100 } });
+    expect(JSON.parse(body)).toEqual({ params: { arguments: { api_key: '[redacted]', nested: { authToken: '[redacted]', password: '[redacted]' } }, _meta: { progressToken: 7 }, maxTokens: 100 } });
+  });
+  it('cuts long bodies and says by how much', () => {
+    const body = serializeBody({ data: 'x'.repeat(100_000) });
+    expect(body.length).toBeLessThan(70_000);
+    expect(body).toMatch(/… \[\d+ more characters\]$/);
   });
 });
