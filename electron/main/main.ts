@@ -3,17 +3,19 @@
 // small modules beside it; this file only wires them to Electron.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, session, shell, Tray, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, session, shell, Tray, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { DEFAULT_PORT } from '../cli/usage.ts';
+import { ApiService, type ApiSession } from '../core/api/index.ts';
 import { ConfigError } from '../core/config/parse.ts';
 import { loadOrCreateToken, removeEndpoint, writeEndpoint } from '../core/data-dir.ts';
 import { HttpServer } from '../core/http/http-server.ts';
 import { appVersion, defaultDataDir, packageRoot, PRODUCT_NAME } from '../core/paths.ts';
 import { DataDirInUseError } from '../core/store/store.ts';
 import { Switchboard, type AppLogLine } from '../core/switchboard.ts';
-import { INVOKE_CHANNEL, VERSION_SWITCH } from '../preload/api.ts';
+import { storeNewToken } from '../core/ui/index.ts';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, READY_CHANNEL, VERSION_SWITCH } from '../preload/api.ts';
 import { AppArgsError, parseAppArgs } from './args.ts';
-import { coreHandlers, createInvokeListener } from './ipc.ts';
+import { createInvokeListener, EventQueue } from './ipc.ts';
 import { listenOnFirstFreePort } from './listen.ts';
 import { externalLinkDecision, isOwnMainFrame, withContentSecurityPolicy } from './security.ts';
 import { trayMenuTemplate, trayToolTip, type TrayActions } from './tray-menu.ts';
@@ -29,6 +31,9 @@ let core: Switchboard | undefined;
 let http: HttpServer | undefined;
 let tray: Tray | undefined;
 let window: BrowserWindow | undefined;
+let api: ApiService | undefined;
+/** The window's API session and its events, held until its page listens. Both end with the window. */
+let windowSession: { session: ApiSession; events: EventQueue } | undefined;
 let quitting: Promise<void> | undefined;
 
 async function main(): Promise<void> {
@@ -61,17 +66,33 @@ async function main(): Promise<void> {
     },
     log,
   ));
-  const token = loadOrCreateToken(dataDir);
+  let token = loadOrCreateToken(dataDir);
   const listening = await listenOnFirstFreePort([DEFAULT_PORT, 0], (port) => new HttpServer(switchboard, { host: '127.0.0.1', port, token }));
-  http = listening.server;
+  const server = (http = listening.server);
+  api = new ApiService(switchboard, {
+    endpoint: () => `${listening.url}/mcp`,
+    token: () => token,
+    regenerateToken: () => {
+      token = storeNewToken(dataDir);
+      server.mcp.setToken(token);
+      return token;
+    },
+    tokenFromEnv: Boolean(process.env.SWITCHBOARD_TOKEN),
+    // The app's own binary runs the CLI as Node: Claude Desktop's bridge entry needs no Node install.
+    launcher: { command: process.execPath, args: [path.join(packageRoot(), 'bin', 'switchboard.js')], env: { ELECTRON_RUN_AS_NODE: '1' } },
+  });
   writeEndpoint(dataDir, { url: `${listening.url}/mcp`, port: listening.port, pid: process.pid, startedAt: Date.now() });
   log({ level: 'info', message: `MCP endpoint: ${listening.url}/mcp; data dir: ${dataDir}` });
 
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) }));
+  const isOurWindow = (event: IpcMainInvokeEvent | IpcMainEvent) => event.sender === window?.webContents && isOwnMainFrame(event.senderFrame, RENDERER_URL);
   ipcMain.handle(
     INVOKE_CHANNEL,
-    createInvokeListener((event: IpcMainInvokeEvent) => event.sender === window?.webContents && isOwnMainFrame(event.senderFrame, RENDERER_URL), coreHandlers(switchboard)),
+    createInvokeListener(isOurWindow, () => windowSession?.session.dispatch),
   );
+  ipcMain.on(READY_CHANNEL, (event: IpcMainEvent) => {
+    if (isOurWindow(event)) windowSession?.events.ready();
+  });
   createTray(switchboard);
   showWindow();
   app.on('second-instance', () => showWindow());
@@ -98,8 +119,17 @@ function showWindow(): void {
       additionalArguments: [`${VERSION_SWITCH}${appVersion()}`],
     },
   });
+  const contents = window.webContents;
+  const events = new EventQueue((message) => {
+    if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, message);
+  });
+  windowSession = api ? { session: api.openSession((message) => events.push(message)), events } : undefined;
+  contents.on('did-start-loading', () => events.unready()); // A reload listens again before it gets events.
   window.on('closed', () => {
     window = undefined;
+    // Closed with the window: its terminals, its running playground calls, its dialogs.
+    windowSession?.session.dispose();
+    windowSession = undefined;
   });
   void window.loadFile(RENDERER_INDEX);
 }
@@ -154,6 +184,7 @@ function quit(code: number): void {
     await startup.catch(() => {}); // A quit during startup waits for it, so no server is left half-started.
     tray?.destroy();
     if (core) removeEndpoint(core.options.dataDir);
+    api?.dispose();
     await Promise.all([http?.close(), core?.shutdown(SHUTDOWN_DEADLINE_MS)]);
   })()
     .catch((error: unknown) => log({ level: 'error', message: `shutdown: ${String(error)}` }))

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { InvokeMethod, InvokeResult, SwitchboardBridge } from '../../../electron/preload/api.ts';
+import type { Envelope, Method, ResultOf } from '../../../shared/contract.ts';
+import type { SwitchboardBridge } from '../../../electron/preload/api.ts';
 import type { ServerStatus } from '../../../shared/model.ts';
 import { removeTempDirs, repoRoot, tempDir } from '../../helpers/fs.ts';
 import { getHealth, isAlivePid } from '../../helpers/serve.ts';
@@ -53,11 +54,11 @@ async function launch(dataDir: string): Promise<{ app: ElectronApplication; page
   return { app, page };
 }
 
-function invoke<M extends InvokeMethod>(page: Page, method: M, args?: unknown): Promise<InvokeResult<M>> {
+function invoke<M extends Method>(page: Page, method: M, args?: unknown): Promise<Envelope<ResultOf<M>>> {
   return page.evaluate(
     ([m, a]) => (window as unknown as { switchboard: { invoke(method: string, args?: unknown): Promise<unknown> } }).switchboard.invoke(m, a),
     [method, args] as const,
-  ) as Promise<InvokeResult<M>>;
+  ) as Promise<Envelope<ResultOf<M>>>;
 }
 
 async function serverState(page: Page, name: string, state: ServerStatus['state']): Promise<ServerStatus> {
@@ -92,7 +93,7 @@ describe.skipIf(skipReason !== '')(`the desktop app ${skipReason}`, () => {
       const bridge = w.switchboard as SwitchboardBridge;
       return { keys: Object.keys(bridge).sort(), version: bridge.version, require: typeof w.require, process: typeof w.process, ipcRenderer: typeof w.ipcRenderer };
     });
-    expect(seen).toEqual({ keys: ['invoke', 'version'], version, require: 'undefined', process: 'undefined', ipcRenderer: 'undefined' });
+    expect(seen).toEqual({ keys: ['invoke', 'onEvent', 'version'], version, require: 'undefined', process: 'undefined', ipcRenderer: 'undefined' });
     // The demo server runs on Electron itself as Node (ELECTRON_RUN_AS_NODE): ready means that works.
     const demo = await serverState(page, 'demo', 'ready');
     expect(demo.tools).toBeGreaterThan(0);
@@ -105,7 +106,7 @@ describe.skipIf(skipReason !== '')(`the desktop app ${skipReason}`, () => {
     await serverState(page, 'demo', 'stopped');
     expect(await invoke(page, 'servers.start', { name: 'demo' })).toEqual({ ok: true, value: null });
     await serverState(page, 'demo', 'ready');
-    expect(await invoke(page, 'servers.start', { name: 'nope' })).toEqual({ ok: false, error: { code: 'failed', message: 'no server named "nope" in the config' } });
+    expect(await invoke(page, 'servers.start', { name: 'nope' })).toEqual({ ok: false, error: { code: 'not-found', message: 'no server named "nope" in the config' } });
   });
 
   it('runs no injected inline script, follows no link inside the window and opens no other window', async () => {

@@ -77,6 +77,18 @@ describe('the Electron main process (with a fake electron)', () => {
     }
   });
 
+  it('holds events for the window until its page listens, then sends them', async () => {
+    const main = await started(path.join(tempDir(), 'data'));
+    await trayLabel(main, /^demo: ready/);
+    expect(main.reported('send')).toEqual([]);
+    await main.command('ready', { sender: 'other' }); // Another page saying it listens changes nothing.
+    expect(main.reported('send')).toEqual([]);
+    await main.command('ready');
+    await waitFor(() => main.reported('send').some((event) => event.channel === 'switchboard:event' && event.name === 'servers.changed'), 'the queued events');
+    const calls = await main.command<{ ok: boolean; value: { tools: { name: string }[] } }>('invoke', { method: 'catalog.get' });
+    expect(calls.value.tools.map((tool) => tool.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^demo__/)]));
+  });
+
   it('lists the servers in the tray and stops one from its submenu', async () => {
     const main = await started(path.join(tempDir(), 'data'));
     await trayLabel(main, /^demo: ready, \d+ tools?$/);

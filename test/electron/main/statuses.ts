@@ -14,6 +14,7 @@ export function status(name: string, fields: Partial<ServerStatus> = {}): Server
     since: 0,
     readySince: null,
     nextRestartAt: null,
+    replicas: { ready: 1, total: 1 },
     ...fields,
   };
 }

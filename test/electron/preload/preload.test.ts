@@ -19,7 +19,12 @@ beforeAll(async () => {
 /** Runs the bundle the way a sandboxed renderer does: `require` knows only `electron`, here a fake. */
 function runPreload(argv: string[]) {
   const exposed = new Map<string, unknown>();
-  const ipcRenderer = { invoke: vi.fn(async (..._args: unknown[]) => ({ ok: true, value: [] })) };
+  const channels = new Map<string, (event: unknown, message: unknown) => void>();
+  const ipcRenderer = {
+    invoke: vi.fn(async (..._args: unknown[]) => ({ ok: true, value: [] })),
+    send: vi.fn((_channel: string) => {}),
+    on: vi.fn((channel: string, listener: (event: unknown, message: unknown) => void) => void channels.set(channel, listener)),
+  };
   const electron = { contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) }, ipcRenderer };
   const required: string[] = [];
   const require = (name: string) => {
@@ -29,7 +34,7 @@ function runPreload(argv: string[]) {
   };
   const module = { exports: {} };
   vm.runInNewContext(bundle, { require, module, exports: module.exports, process: { argv } });
-  return { exposed, ipcRenderer, required };
+  return { exposed, ipcRenderer, required, channels };
 }
 
 describe('the preload bundle', () => {
@@ -42,7 +47,7 @@ describe('the preload bundle', () => {
     const { exposed } = runPreload(['/opt/electron', '--type=renderer', '--switchboard-version=1.2.3']);
     expect([...exposed.keys()]).toEqual(['switchboard']);
     const bridge = exposed.get('switchboard') as Record<string, unknown>;
-    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'version']);
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onEvent', 'version']);
     expect(bridge.version).toBe('1.2.3');
   });
 
@@ -55,5 +60,29 @@ describe('the preload bundle', () => {
       ['switchboard:invoke', 'servers.list', undefined],
       ['switchboard:invoke', 'servers.stop', { name: 'github' }],
     ]);
+  });
+
+  it('answers a method the contract does not have without sending anything', async () => {
+    const { exposed, ipcRenderer } = runPreload([]);
+    const bridge = exposed.get('switchboard') as { invoke(method: string, args?: unknown): Promise<unknown> };
+    await expect(bridge.invoke('constructor')).resolves.toMatchObject({ ok: false, error: { code: 'unknown-method' } });
+    expect(ipcRenderer.invoke).not.toHaveBeenCalled();
+  });
+
+  it('tells main the page listens on the first subscription, and passes on only events of the contract', () => {
+    const { exposed, ipcRenderer, channels } = runPreload([]);
+    const bridge = exposed.get('switchboard') as { onEvent(listener: (message: unknown) => void): () => void };
+    expect(ipcRenderer.send).not.toHaveBeenCalled();
+    const seen: unknown[] = [];
+    const unsubscribe = bridge.onEvent((message) => seen.push(message));
+    bridge.onEvent(() => {});
+    expect(ipcRenderer.send.mock.calls).toEqual([['switchboard:ready']]);
+    const deliver = channels.get('switchboard:event')!;
+    deliver({}, { name: 'catalog.changed', payload: {} });
+    deliver({}, { name: 'not.an.event', payload: {} });
+    expect(seen).toEqual([{ name: 'catalog.changed', payload: {} }]);
+    unsubscribe();
+    deliver({}, { name: 'catalog.changed', payload: {} });
+    expect(seen).toHaveLength(1);
   });
 });

@@ -45,6 +45,12 @@ class FakeWebContents extends EventEmitter {
   setWindowOpenHandler(handler) {
     this.windowOpenHandler = handler;
   }
+  isDestroyed() {
+    return false;
+  }
+  send(channel, message) {
+    report({ type: 'send', channel, name: message?.name });
+  }
 }
 
 const windows = new Set();
@@ -86,7 +92,8 @@ export class BrowserWindow extends EventEmitter {
 }
 
 const handlers = new Map();
-export const ipcMain = { handle: (channel, handler) => handlers.set(channel, handler) };
+const listeners = new Map();
+export const ipcMain = { handle: (channel, handler) => handlers.set(channel, handler), on: (channel, listener) => listeners.set(channel, listener) };
 
 export const Menu = { buildFromTemplate: (template) => ({ template }) };
 
@@ -140,6 +147,12 @@ const commands = {
     const contents = sender === 'other' || !window ? new FakeWebContents() : window.webContents;
     const senderFrame = sender === 'iframe' ? { url: contents.url, parent: contents.mainFrame } : contents.mainFrame;
     return handlers.get('switchboard:invoke')({ sender: contents, senderFrame }, method, args);
+  },
+  ready: ({ sender }) => {
+    const [window] = windows;
+    const contents = sender === 'other' || !window ? new FakeWebContents() : window.webContents;
+    listeners.get('switchboard:ready')({ sender: contents, senderFrame: contents.mainFrame });
+    return null;
   },
   tray: () => ({ toolTip: latestTray()?.toolTip, menu: describeMenu(latestTray()?.menu.template ?? []) }),
   'tray-click': ({ path }) => {
