@@ -2,9 +2,16 @@
 // previous one is answered, so "N in flight" means exactly N outstanding requests.
 import { latencySummary } from './stats.mjs';
 
+let stopped = false;
+
+/** Ends every running load loop after its requests in flight (Ctrl+C: stop measuring, then clean up). */
+export function stopLoad() {
+  stopped = true;
+}
+
 async function loop(fn, concurrency, keepGoing, record) {
   const worker = async () => {
-    while (keepGoing()) {
+    while (!stopped && keepGoing()) {
       const started = performance.now();
       try {
         await fn();

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// npm run bench [-- --quick] [-- --soak] [-- --only calls,sessions] [-- --runs N] [-- --no-build] [-- --profile]
+//
+// Measures Switchboard against direct stdio and two peers (supergateway, mcp-proxy) on this machine, writes
+// bench/results/<time>.json and .md, and prints the markdown table with the issue's targets. Every process
+// it starts is stopped at the end, on an error and on Ctrl+C; everything listens on 127.0.0.1 only.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { stopLoad } from './lib/load.mjs';
+import { ROOT, removeTemporaryDirs } from './lib/paths.mjs';
+import { stopAll, sweepSync } from './lib/procs.mjs';
+import { evaluateTargets, markdownReport } from './lib/report.mjs';
+import { acrossRuns } from './lib/stats.mjs';
+import { aggregateListWorkload } from './workloads/aggregate-list.mjs';
+import { callsWorkload } from './workloads/calls.mjs';
+import { fleetWorkload } from './workloads/fleet.mjs';
+import { floodWorkload } from './workloads/flood.mjs';
+import { profileWorkload } from './workloads/profile.mjs';
+import { replicasWorkload } from './workloads/replicas.mjs';
+import { sessionsWorkload } from './workloads/sessions.mjs';
+
+const WORKLOADS = { calls: callsWorkload, aggregate: aggregateListWorkload, sessions: sessionsWorkload, fleet: fleetWorkload, flood: floodWorkload, replicas: replicasWorkload };
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    soak: { type: 'boolean', default: false },
+    'soak-minutes': { type: 'string', default: '10' },
+    only: { type: 'string' },
+    runs: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    profile: { type: 'boolean' },
+  },
+  strict: true,
+});
+
+// --quick trades precision for time (under two minutes); the full run is what BENCHMARKS.md reports.
+const settings = args.quick
+  ? { runs: 2, durationMs: 400, warmupMs: 150, memoryCalls: 5_000, floodMs: 1500, profileMs: 5000, profile: false }
+  : { runs: 5, durationMs: 3000, warmupMs: 500, memoryCalls: 100_000, floodMs: 10_000, profileMs: 15_000, profile: true };
+if (args.runs) settings.runs = Number(args.runs);
+if (args.profile !== undefined) settings.profile = args.profile;
+const soakMs = args.soak ? Number(args['soak-minutes']) * 60_000 : 0;
+const selected = args.only ? args.only.split(',').map((name) => name.trim()) : Object.keys(WORKLOADS);
+for (const name of selected) if (!WORKLOADS[name] && name !== 'profile') throw new Error(`unknown workload "${name}" (${[...Object.keys(WORKLOADS), 'profile'].join(', ')})`);
+
+const resultsDir = path.join(ROOT, 'bench', 'results');
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const startedAt = performance.now();
+const log = (message) => process.stderr.write(`[${((performance.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${message}\n`);
+
+// Whatever happens, nothing we started may outlive us.
+process.on('exit', () => sweepSync());
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    log(`${signal}: stopping every process the benchmark started…`);
+    stopLoad();
+    void stopAll().finally(() => {
+      removeTemporaryDirs();
+      process.exit(130);
+    });
+  });
+}
+
+function gitCommit() {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'electron', 'shared'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${commit} (product code modified)` : commit;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main() {
+  if (!args['no-build']) {
+    log('building the Node side (npm run build:node) so the run measures this checkout');
+    const built = spawnSync('npm', ['run', '--silent', 'build:node'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (built.status !== 0) throw new Error('npm run build:node failed');
+  }
+  const meta = {
+    date: new Date().toISOString(),
+    mode: args.quick ? 'quick' : 'full',
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    loadAverage: os.loadavg(),
+    commit: gitCommit(),
+    soakMs,
+    ...settings,
+  };
+  const figures = [];
+  const ctx = {
+    ...settings,
+    soakMs,
+    stamp,
+    resultsDir,
+    log,
+    figure(figure) {
+      figures.push({ ...figure, summary: acrossRuns(figure.values ?? []) });
+    },
+  };
+  let profile;
+  for (const name of selected) {
+    if (name === 'profile') continue;
+    log(`— ${name}`);
+    await WORKLOADS[name](ctx);
+  }
+  if (settings.profile && (!args.only || selected.includes('profile'))) {
+    log('— profile');
+    profile = await profileWorkload(ctx);
+  }
+  const targets = evaluateTargets(figures, meta);
+  const result = { meta, figures, targets, profile, soakSamples: ctx.soakSamples };
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const markdown = markdownReport(result);
+  fs.writeFileSync(path.join(resultsDir, `${stamp}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  fs.writeFileSync(path.join(resultsDir, `${stamp}.md`), `${markdown}\n`);
+  log(`results: bench/results/${stamp}.json and .md (${((performance.now() - startedAt) / 1000).toFixed(0)} s in all)`);
+  process.stdout.write(`\n${markdown}\n`);
+}
+
+try {
+  await main();
+} catch (error) {
+  log(`failed: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+  removeTemporaryDirs();
+}
