@@ -55,6 +55,8 @@ export const ServerStatusSchema = z.object({
   readySince: z.number().nullable(),
   /** When the next restart is due, while restarting (ms since the epoch). */
   nextRestartAt: z.number().nullable(),
+  /** How many copies run (`replicas` in the config) and how many of them are ready. */
+  replicas: z.object({ ready: z.number().int(), total: z.number().int() }),
 });
 /** A snapshot of one server. */
 export type ServerStatus = z.infer<typeof ServerStatusSchema>;

@@ -30,14 +30,19 @@ export interface NameMap {
   readonly byOrigin: ReadonlyMap<string, string>;
 }
 
-/** FNV-1a, 32 bit, as 6 base-36 characters: deterministic, no dependencies, fine for disambiguation. */
-export function shortHash(text: string, length = 6): string {
+/** FNV-1a, 32 bit: a small deterministic hash, no dependencies. */
+export function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  let out = hash.toString(36);
+  return hash;
+}
+
+/** FNV-1a as 6 base-36 characters: deterministic, fine for disambiguation. */
+export function shortHash(text: string, length = 6): string {
+  let out = fnv1a(text).toString(36);
   // Longer hashes (only needed on a hash collision) chain a second round over the first.
   while (out.length < length) out += shortHash(`${out}:${text}`, 6);
   return out.slice(0, length).padStart(length, '0');

@@ -41,7 +41,8 @@ export function formatStatusTable(servers: readonly ServerStatus[]): string {
   const stateWidth = Math.max(...servers.map((s) => s.state.length));
   return servers
     .map((server) => {
-      const detail = server.state === 'ready' ? `${server.tools} tool${server.tools === 1 ? '' : 's'}` : server.lastError ? `(${server.lastError})` : '';
+      const replicas = server.replicas.total > 1 ? `, ${server.replicas.ready}/${server.replicas.total} replicas` : '';
+      const detail = server.state === 'ready' ? `${server.tools} tool${server.tools === 1 ? '' : 's'}${replicas}` : server.lastError ? `(${server.lastError})` : '';
       return `${server.name.padEnd(nameWidth)}  ${server.state.padEnd(stateWidth)}  ${detail}`.trimEnd();
     })
     .join('\n')

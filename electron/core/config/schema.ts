@@ -31,7 +31,10 @@ export const ServerEntrySchema = z
       env: stringMap.default({}),
       cwd: z.string({ error: 'expected a string' }).optional(),
       disabled: z.boolean({ error: 'expected true or false' }).default(false),
+      /** Copies of a stateless server to run; calls go to the one with the fewest in flight. */
       replicas: z.number({ error: 'expected a number' }).int().min(1).max(32).default(1),
+      /** With replicas: each client session sticks to one replica (for servers that keep state per client). */
+      stateful: z.boolean({ error: 'expected true or false' }).default(false),
       /** Per-request timeout towards this server. */
       timeoutMs: z.number({ error: 'expected a number' }).int().positive().default(60_000),
       /** How long the spawn and MCP handshake may take before the attempt counts as failed. */

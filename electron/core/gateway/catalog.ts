@@ -77,7 +77,7 @@ export class GatewayCatalog implements Disposable {
   rebuild(): void {
     clearTimeout(this.pending);
     this.pending = undefined;
-    const next = buildSnapshot(this.supervisor.list());
+    const next = buildSnapshot(this.supervisor.list().map((primary) => ({ name: primary.name, server: this.supervisor.representative(primary.name)! })));
     const previous = this.snapshotValue;
     const delta: CatalogDelta = {
       tools: !isDeepStrictEqual(previous.tools, next.tools),
@@ -99,12 +99,20 @@ export class GatewayCatalog implements Disposable {
   }
 }
 
+/** A configured server as the catalog sees it: its name, and the replica that answers for it. */
+export interface CatalogSource {
+  readonly name: string;
+  readonly server: ManagedServer;
+}
+
 /** Builds the snapshot from the servers that are ready. Pure apart from reading their state. */
-export function buildSnapshot(servers: readonly ManagedServer[]): CatalogSnapshot {
+export function buildSnapshot(sources: readonly CatalogSource[]): CatalogSnapshot {
   // Aliases over every configured server, ready or not: a server going down renames nothing.
-  const aliases = serverAliases(servers.map((server) => ({ server: server.name, alias: server.config.alias })));
-  const ready = servers.filter((server) => server.currentState === 'ready');
-  const tools: { server: ManagedServer; tool: Tool }[] = [];
+  const aliases = serverAliases(sources.map(({ name, server }) => ({ server: name, alias: server.config.alias })));
+  const ready = sources
+    .filter(({ server }) => server.currentState === 'ready')
+    .map(({ name, server }) => ({ name, config: server.config, catalog: server.catalog }));
+  const tools: { server: (typeof ready)[number]; tool: Tool }[] = [];
   for (const server of ready) {
     for (const tool of server.catalog.tools) if (isToolAllowed(server.config, tool.name)) tools.push({ server, tool });
   }

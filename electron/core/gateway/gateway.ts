@@ -22,8 +22,10 @@ import type { LogLevel, Span } from '../../../shared/model.ts';
 import { DisposableStore, type Disposable } from '../base/lifecycle.ts';
 import type { NewLogEntry } from '../store/logs.ts';
 import type { NewMessage } from '../store/traces.ts';
+import type { ManagedServer } from '../supervisor/managed-server.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
 import { exposeUri, GatewayCatalog, parseExposedUri, type CatalogDelta } from './catalog.ts';
+import { fnv1a } from '../../../shared/tool-names.ts';
 import { paginate } from './pagination.ts';
 import { ParkedCall } from './parked-call.ts';
 import { parseTraceparent, Tracer, type ActiveSpan } from './tracing.ts';
@@ -40,6 +42,13 @@ export interface GatewayOptions {
   /** Where traces and the messages of modern (sessionless) requests go. */
   recordSpan(span: Span): void;
   recordMessage(message: NewMessage): void;
+}
+
+/** Where a request goes: a ready replica of the server and its client. */
+interface Upstream {
+  readonly client: Client;
+  readonly timeoutMs: number;
+  readonly replica: ManagedServer;
 }
 
 /** A downstream client's call in flight on an upstream server: where that server's own requests go. */
@@ -82,6 +91,9 @@ export class Gateway implements Disposable {
   private readonly startingWaitMs: number;
   private readonly tracer: Tracer;
   private readonly parked = new Map<string, ParkedCall>();
+  /** Calls in flight per replica, for least-in-flight balancing. */
+  private readonly inFlight = new Map<ManagedServer, number>();
+  private readonly turns = new Map<string, number>();
   /** Signs the requestState of parked calls: it comes back from the client and must not be forged. */
   private readonly stateCodec = createRequestStateCodec<{ park: string }>({ key: crypto.randomBytes(32), ttlSeconds: PARK_TTL_MS / 1000 });
   private modernNotifier: { toolsChanged(): void; promptsChanged(): void; resourcesChanged(): void; resourceUpdated(uri: string): void } | undefined;
@@ -109,7 +121,8 @@ export class Gateway implements Disposable {
       client.setRequestHandler('roots/list', async () => {
         const caller = this.pickCaller(server);
         if (caller && this.clientCapabilities(caller)?.roots) return (await this.relay(server, 'roots', { method: 'roots/list' })) as ListRootsResult;
-        return { roots: (this.supervisor.get(server)?.config.roots ?? []).map((root) => ({ uri: root.startsWith('file://') ? root : `file://${root}` })) };
+        const group = this.supervisor.groupOf(server) ?? server;
+        return { roots: (this.supervisor.get(group)?.config.roots ?? []).map((root) => ({ uri: root.startsWith('file://') ? root : `file://${root}` })) };
       });
     }
     client.setNotificationHandler('notifications/message', (notification) => this.onUpstreamLog(server, notification.params));
@@ -183,7 +196,7 @@ export class Gateway implements Disposable {
       }
       span.attributes.server = route.attributes.server = origin.server;
       span.attributes.tool = route.attributes.tool = origin.name;
-      const upstream = this.upstream(origin.server);
+      const upstream = this.upstream(origin.server, ctx.sessionId);
       if ('unavailable' in upstream) {
         route.end('error', upstream.unavailable);
         return errorResult(upstream.unavailable);
@@ -200,7 +213,13 @@ export class Gateway implements Disposable {
       ctx.mcpReq.signal.addEventListener('abort', () => !handedOver && abort.abort(ctx.mcpReq.signal.reason), { once: true });
       const parked = era === 'modern' ? new ParkedCall(PARK_TTL_MS, (gone) => this.parked.delete(gone.id)) : undefined;
       if (parked) this.parked.set(parked.id, parked);
-      const untrack = this.track({ server: origin.server, era, ctx, downstream: server, startedAt: Date.now(), park: parked });
+      // Tracked by replica: that replica's own requests (sampling, elicitation) come back to this call.
+      const untrack = this.track({ server: upstream.replica.name, era, ctx, downstream: server, startedAt: Date.now(), park: parked });
+      this.inFlight.set(upstream.replica, (this.inFlight.get(upstream.replica) ?? 0) + 1);
+      const release = () => {
+        untrack();
+        this.inFlight.set(upstream.replica, (this.inFlight.get(upstream.replica) ?? 1) - 1);
+      };
       const upstreamCall = upstream.client
         .callTool(
           { name: origin.name, arguments: request.params.arguments, _meta: meta },
@@ -228,7 +247,7 @@ export class Gateway implements Disposable {
             return rethrowOrResult(error, origin.server, upstream.timeoutMs);
           },
         )
-        .finally(untrack);
+        .finally(release);
       if (!parked) return await upstreamCall;
       parked.watch(upstreamCall);
       const settled = await this.settleParked(parked);
@@ -360,19 +379,28 @@ export class Gateway implements Disposable {
   }
 
 
-  private upstream(serverName: string): { client: Client; timeoutMs: number } | { unavailable: string } {
-    const managed = this.supervisor.get(serverName);
-    const client = managed?.client;
-    if (!managed || !client) {
-      const status = managed?.status();
+  /**
+   * The replica to send a request to: for a `stateful` server the one this client session sticks to,
+   * otherwise the ready replica with the fewest calls in flight. Also says why a server cannot answer.
+   */
+  private upstream(serverName: string, session?: string): Upstream | { unavailable: string } {
+    const replicas = this.supervisor.replicas(serverName);
+    const ready = replicas.filter((replica) => replica.client !== undefined);
+    if (ready.length === 0) {
+      const status = this.supervisor.statuses().find((s) => s.name === serverName);
       const why = status ? `${status.state}${status.lastError ? `: ${status.lastError}` : ''}` : 'removed from the config';
       return { unavailable: `Server "${serverName}" is not available (${why}).` };
     }
-    return { client, timeoutMs: managed.config.timeoutMs };
+    let chosen = ready[0]!;
+    if (ready.length > 1) {
+      if (chosen.config.stateful && session) chosen = ready[fnv1a(session) % ready.length]!;
+      else for (const replica of ready) if ((this.inFlight.get(replica) ?? 0) < (this.inFlight.get(chosen) ?? 0)) chosen = replica;
+    }
+    return { client: chosen.client!, timeoutMs: chosen.config.timeoutMs, replica: chosen };
   }
 
-  private requireUpstream(serverName: string): { client: Client; timeoutMs: number } {
-    const upstream = this.upstream(serverName);
+  private requireUpstream(serverName: string, session?: string): Upstream {
+    const upstream = this.upstream(serverName, session);
     if ('unavailable' in upstream) throw new ProtocolError(ProtocolErrorCode.InternalError, upstream.unavailable);
     return upstream;
   }
@@ -448,7 +476,9 @@ export class Gateway implements Disposable {
     subscribers.add(sessionId);
     session.subscriptions.add(key);
     this.subscribers.set(key, subscribers);
-    if (first) await this.requireUpstream(serverName).client.subscribeResource({ uri });
+    const representative = this.supervisor.representative(serverName)?.client;
+    if (first && !representative) throw new ProtocolError(ProtocolErrorCode.InternalError, `Server "${serverName}" is not available`);
+    if (first) await representative!.subscribeResource({ uri });
   }
 
   private async unsubscribe(sessionId: string, key: string): Promise<void> {
@@ -457,10 +487,11 @@ export class Gateway implements Disposable {
     if (!subscribers?.delete(sessionId) || subscribers.size > 0) return;
     this.subscribers.delete(key);
     const [serverName, uri] = key.split('\0') as [string, string];
-    await this.supervisor.get(serverName)?.client?.unsubscribeResource({ uri }).catch(() => undefined);
+    await this.supervisor.representative(serverName)?.client?.unsubscribeResource({ uri }).catch(() => undefined);
   }
 
-  private onResourceUpdated(serverName: string, uri: string): void {
+  private onResourceUpdated(member: string, uri: string): void {
+    const serverName = this.supervisor.groupOf(member) ?? member;
     const alias = this.catalog.snapshot.resourceAliases.get(serverName);
     if (!alias) return;
     const exposed = exposeUri(alias, uri);
@@ -489,6 +520,7 @@ export class Gateway implements Disposable {
     await Promise.all(
       this.supervisor
         .list()
+        .flatMap((primary) => this.supervisor.replicas(primary.name))
         .filter((server) => server.client?.getServerCapabilities()?.logging)
         .map((server) => server.client!.setLoggingLevel(level).catch(() => undefined)),
     );

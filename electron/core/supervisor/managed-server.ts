@@ -155,6 +155,7 @@ export class ManagedServer implements Disposable {
       since: this.since,
       readySince: this.readySince,
       nextRestartAt: this.nextRestartAt,
+      replicas: { ready: this.state === 'ready' ? 1 : 0, total: 1 },
     };
   }
 

@@ -62,13 +62,14 @@ describe('switchboard status', () => {
 
 describe('formatStatusTable', () => {
   it('aligns names and states and shows the reason of a server that is down', () => {
-    const base = { pid: null, resources: 0, prompts: 0, restarts: 0, since: 0, readySince: null, nextRestartAt: null };
+    const base = { pid: null, resources: 0, prompts: 0, restarts: 0, since: 0, readySince: null, nextRestartAt: null, replicas: { ready: 1, total: 1 } };
     expect(
       formatStatusTable([
         { ...base, name: 'github', state: 'ready', tools: 26, lastError: null },
         { ...base, name: 'slack', state: 'failed', tools: 0, lastError: 'spawn npx ENOENT' },
         { ...base, name: 'one', state: 'ready', tools: 1, lastError: null },
+        { ...base, name: 'pool', state: 'ready', tools: 3, lastError: null, replicas: { ready: 1, total: 2 } },
       ]),
-    ).toBe('github  ready   26 tools\nslack   failed  (spawn npx ENOENT)\none     ready   1 tool\n');
+    ).toBe('github  ready   26 tools\nslack   failed  (spawn npx ENOENT)\none     ready   1 tool\npool    ready   3 tools, 1/2 replicas\n');
   });
 });

@@ -1,0 +1,62 @@
+// replicas: N runs N copies of a server, reported as one, with calls balanced between the ready ones.
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixture, removeTempDirs } from '../../../helpers/fs.ts';
+import { nodeServer, stopCores, waitForState } from '../../../helpers/core.ts';
+import { connectClient, startGateway, stopGateways } from '../../../helpers/gateway.ts';
+import { waitFor } from '../../../helpers/wait.ts';
+
+afterEach(async () => {
+  await stopGateways();
+  await stopCores();
+  removeTempDirs();
+});
+
+const pidOf = (result: { content?: unknown }) => Number(/pid (\d+)/.exec((result.content as { text: string }[])[0]!.text)![1]);
+
+describe('replicas', () => {
+  it('runs every copy, reports them as one server, and spreads concurrent calls over them', async () => {
+    const gateway = await startGateway({ pool: nodeServer(fixture('dynamic.mjs'), { replicas: 2 }) });
+    await waitFor(() => gateway.app.supervisor.statuses()[0]?.replicas.ready === 2, 'both replicas ready');
+    const [status] = gateway.app.supervisor.statuses();
+    expect(status).toMatchObject({ name: 'pool', state: 'ready', tools: 2, replicas: { ready: 2, total: 2 } });
+    const pids = gateway.app.supervisor.replicas('pool').map((replica) => replica.status().pid);
+    expect(new Set(pids).size).toBe(2);
+    const client = await connectClient(gateway.mcpUrl, 'legacy');
+    expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(['pool__add_tool', 'pool__ping_fixture']);
+    const results = await Promise.all(Array.from({ length: 12 }, () => client.callTool({ name: 'pool__ping_fixture', arguments: {} })));
+    expect(new Set(results.map(pidOf))).toEqual(new Set(pids));
+  });
+
+  it('keeps serving from the other copy while one is down, and brings it back', async () => {
+    const gateway = await startGateway({ pool: nodeServer(fixture('dynamic.mjs'), { replicas: 2, restart: { initialDelayMs: 300, maxDelayMs: 300 } }) });
+    await waitFor(() => gateway.app.supervisor.statuses()[0]?.replicas.ready === 2, 'both replicas ready');
+    const [first, second] = gateway.app.supervisor.replicas('pool');
+    process.kill(second!.status().pid!, 'SIGKILL');
+    await waitFor(() => gateway.app.supervisor.statuses()[0]?.replicas.ready === 1, 'one replica down');
+    expect(gateway.app.supervisor.statuses()[0]!.state).toBe('ready');
+    const client = await connectClient(gateway.mcpUrl, 'modern');
+    const results = await Promise.all(Array.from({ length: 6 }, () => client.callTool({ name: 'pool__ping_fixture', arguments: {} })));
+    expect(new Set(results.map(pidOf))).toEqual(new Set([first!.status().pid]));
+    await waitFor(() => gateway.app.supervisor.statuses()[0]?.replicas.ready === 2, 'the replica back');
+  });
+
+  it('keeps each client session on one copy for a stateful server', async () => {
+    const gateway = await startGateway({ pool: nodeServer(fixture('dynamic.mjs'), { replicas: 3, stateful: true }) });
+    await waitFor(() => gateway.app.supervisor.statuses()[0]?.replicas.ready === 3, 'three replicas ready');
+    for (let session = 0; session < 4; session++) {
+      const client = await connectClient(gateway.mcpUrl, 'legacy');
+      const results = await Promise.all(Array.from({ length: 6 }, () => client.callTool({ name: 'pool__ping_fixture', arguments: {} })));
+      expect(new Set(results.map(pidOf)).size).toBe(1);
+    }
+  });
+
+  it('applies a change of the replica count', async () => {
+    const gateway = await startGateway({ pool: nodeServer(fixture('dynamic.mjs'), { replicas: 1 }) });
+    await waitForState(gateway.app, 'pool', 'ready');
+    gateway.app.config.update((raw) => {
+      (raw.mcpServers as Record<string, Record<string, unknown>>).pool!.replicas = 3;
+    });
+    await waitFor(() => gateway.app.supervisor.statuses()[0]?.replicas.ready === 3, 'three replicas ready');
+    expect(gateway.app.supervisor.statuses()).toHaveLength(1);
+  });
+});
