@@ -51,15 +51,30 @@ interface Upstream {
   readonly replica: ManagedServer;
 }
 
-/** A downstream client's call in flight on an upstream server: where that server's own requests go. */
-interface ActiveCall {
+/** How to reach the client of a call in flight: what it can do, and how to ask it something. */
+interface Caller {
+  capabilities(): ClientCapabilities | undefined;
+  ask(request: { method: string; params?: Record<string, unknown> }): Promise<unknown>;
+}
+
+/** A downstream client's call in flight on an upstream replica: where that replica's own requests go. */
+interface ActiveCall extends Caller {
   readonly server: string;
-  readonly era: Era;
-  readonly ctx: ServerContext;
-  readonly downstream: Server;
   readonly startedAt: number;
-  /** A modern client's call, whose questions go down as input_required results. */
-  readonly park?: ParkedCall;
+}
+
+/** A tools/call to forward, from whichever path received it. */
+interface ToolCallInput {
+  readonly name: string;
+  readonly arguments: Record<string, unknown> | undefined;
+  readonly meta: Record<string, unknown> | undefined;
+  readonly era: Era;
+  readonly sessionId: string | undefined;
+  readonly downstream: Server;
+  readonly span: ActiveSpan;
+  readonly signal: AbortSignal;
+  readonly caller: Caller;
+  readonly onprogress?: (progress: { progress: number; total?: number; message?: string }) => void;
 }
 
 /** One legacy session (the modern era has none), for notifications that are not an answer to anything. */
@@ -120,7 +135,7 @@ export class Gateway implements Disposable {
     if (declared.roots) {
       client.setRequestHandler('roots/list', async () => {
         const caller = this.pickCaller(server);
-        if (caller && this.clientCapabilities(caller)?.roots) return (await this.relay(server, 'roots', { method: 'roots/list' })) as ListRootsResult;
+        if (caller?.capabilities()?.roots) return (await this.relay(server, 'roots', { method: 'roots/list' })) as ListRootsResult;
         const group = this.supervisor.groupOf(server) ?? server;
         return { roots: (this.supervisor.get(group)?.config.roots ?? []).map((root) => ({ uri: root.startsWith('file://') ? root : `file://${root}` })) };
       });
@@ -187,69 +202,36 @@ export class Gateway implements Disposable {
         parked.answer(ctx.mcpReq.inputResponses?.up);
         return this.settleParked(parked);
       }
-      await this.waitForStartingServers();
-      const route = span.child('route');
-      const origin = snapshot().toolOrigins.get(request.params.name);
-      if (!origin) {
-        route.end('error', 'unknown tool');
-        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
-      }
-      span.attributes.server = route.attributes.server = origin.server;
-      span.attributes.tool = route.attributes.tool = origin.name;
-      const upstream = this.upstream(origin.server, ctx.sessionId);
-      if ('unavailable' in upstream) {
-        route.end('error', upstream.unavailable);
-        return errorResult(upstream.unavailable);
-      }
-      route.end();
       const downstreamToken = ctx.mcpReq._meta?.progressToken;
-      const call = span.child('upstream tools/call');
-      // The upstream sees our span as its parent: W3C trace context travels in _meta.
-      const meta = { ...withoutProgressToken(ctx.mcpReq._meta), traceparent: call.traceparent };
+      const onprogress =
+        downstreamToken === undefined
+          ? undefined
+          : (progress: { progress: number; total?: number; message?: string }) =>
+              void ctx.mcpReq.notify({ method: 'notifications/progress', params: { ...progress, progressToken: downstreamToken } }).catch(() => undefined);
+      if (era === 'legacy') {
+        const caller: Caller = {
+          capabilities: () => server.getClientCapabilities(),
+          ask: (question) => ctx.mcpReq.send(question as never, { signal: ctx.mcpReq.signal, timeout: PARK_TTL_MS }),
+        };
+        const input = { name: request.params.name, arguments: request.params.arguments, meta: ctx.mcpReq._meta, era, sessionId: ctx.sessionId, downstream: server, span, signal: ctx.mcpReq.signal, caller, onprogress };
+        return this.forwardToolCall(input);
+      }
       // A modern call may outlive this request (parked across input_required rounds): it gets a signal of
       // its own, aborted if this request is cancelled while it is still the one waiting.
       const abort = new AbortController();
       let handedOver = false;
       ctx.mcpReq.signal.addEventListener('abort', () => !handedOver && abort.abort(ctx.mcpReq.signal.reason), { once: true });
-      const parked = era === 'modern' ? new ParkedCall(PARK_TTL_MS, (gone) => this.parked.delete(gone.id)) : undefined;
-      if (parked) this.parked.set(parked.id, parked);
-      // Tracked by replica: that replica's own requests (sampling, elicitation) come back to this call.
-      const untrack = this.track({ server: upstream.replica.name, era, ctx, downstream: server, startedAt: Date.now(), park: parked });
-      this.inFlight.set(upstream.replica, (this.inFlight.get(upstream.replica) ?? 0) + 1);
-      const release = () => {
-        untrack();
-        this.inFlight.set(upstream.replica, (this.inFlight.get(upstream.replica) ?? 1) - 1);
+      const parked = new ParkedCall(PARK_TTL_MS, (gone) => this.parked.delete(gone.id));
+      this.parked.set(parked.id, parked);
+      const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+      const caller: Caller = {
+        capabilities: () => envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined,
+        // A 2026-07-28 client is asked through an input_required result of its parked call.
+        ask: (question) => parked.ask(question),
       };
-      const upstreamCall = upstream.client
-        .callTool(
-          { name: origin.name, arguments: request.params.arguments, _meta: meta },
-          {
-            // Pass results through as the server sent them: no client-side check against its output schema.
-            toolDefinition: { ...origin.tool, outputSchema: undefined },
-            signal: abort.signal,
-            timeout: upstream.timeoutMs,
-            resetTimeoutOnProgress: true,
-            ...(downstreamToken !== undefined
-              ? { onprogress: (progress) => void ctx.mcpReq.notify({ method: 'notifications/progress', params: { ...progress, progressToken: downstreamToken } }).catch(() => undefined) }
-              : {}),
-          },
-        )
-        .then(
-          (result) => {
-            call.end(result.isError ? 'tool-error' : 'ok');
-            const respond = span.child('respond');
-            const presented = this.presentToolResult(result as CallToolResult, origin.server, origin.tool.outputSchema, era, server);
-            respond.end();
-            return presented;
-          },
-          (error: unknown) => {
-            call.end(abort.signal.aborted ? 'cancelled' : 'error', errorText(error));
-            return rethrowOrResult(error, origin.server, upstream.timeoutMs);
-          },
-        )
-        .finally(release);
-      if (!parked) return await upstreamCall;
-      parked.watch(upstreamCall);
+      parked.watch(
+        this.forwardToolCall({ name: request.params.name, arguments: request.params.arguments, meta: ctx.mcpReq._meta, era, sessionId: undefined, downstream: server, span, signal: abort.signal, caller, onprogress }),
+      );
       const settled = await this.settleParked(parked);
       handedOver = true;
       return settled;
@@ -327,6 +309,95 @@ export class Gateway implements Disposable {
     }));
 
     return server;
+  }
+
+  /**
+   * Routes one tools/call to a ready replica of its server and passes the result back as the server sent
+   * it: the steps (route, upstream, respond) are traced, the upstream gets our span as its W3C parent,
+   * and the replica's own requests go to `caller` while the call runs.
+   */
+  private async forwardToolCall(input: ToolCallInput): Promise<CallToolResult> {
+    await this.waitForStartingServers();
+    const { span } = input;
+    const route = span.child('route');
+    const origin = this.catalog.snapshot.toolOrigins.get(input.name);
+    if (!origin) {
+      route.end('error', 'unknown tool');
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${input.name}`);
+    }
+    span.attributes.server = route.attributes.server = origin.server;
+    span.attributes.tool = route.attributes.tool = origin.name;
+    const upstream = this.upstream(origin.server, input.sessionId);
+    if ('unavailable' in upstream) {
+      route.end('error', upstream.unavailable);
+      return errorResult(upstream.unavailable);
+    }
+    route.end();
+    const call = span.child('upstream tools/call');
+    const meta = { ...withoutProgressToken(input.meta), traceparent: call.traceparent };
+    // Tracked by replica: that replica's own requests (sampling, elicitation) come back to this call.
+    const untrack = this.track({ ...input.caller, server: upstream.replica.name, startedAt: Date.now() });
+    this.inFlight.set(upstream.replica, (this.inFlight.get(upstream.replica) ?? 0) + 1);
+    try {
+      const result = (await upstream.client.callTool(
+        { name: origin.name, arguments: input.arguments, _meta: meta },
+        {
+          // Pass results through as the server sent them: no client-side check against its output schema.
+          toolDefinition: { ...origin.tool, outputSchema: undefined },
+          signal: input.signal,
+          timeout: upstream.timeoutMs,
+          resetTimeoutOnProgress: true,
+          ...(input.onprogress ? { onprogress: input.onprogress } : {}),
+        },
+      )) as CallToolResult;
+      call.end(result.isError ? 'tool-error' : 'ok');
+      const respond = span.child('respond');
+      const presented = this.presentToolResult(result, origin.server, origin.tool.outputSchema, input.era, input.downstream);
+      respond.end();
+      return presented;
+    } catch (error) {
+      call.end(input.signal.aborted ? 'cancelled' : 'error', errorText(error));
+      return rethrowOrResult(error, origin.server, upstream.timeoutMs);
+    } finally {
+      untrack();
+      this.inFlight.set(upstream.replica, (this.inFlight.get(upstream.replica) ?? 1) - 1);
+    }
+  }
+
+  /**
+   * The hot path of a 2025-era session: a tools/call without a progress token, answered as one JSON body
+   * by the HTTP endpoint, without the SDK's per-request stream and validation. Same routing, tracing,
+   * recording and relaying as the handler; the replica's own requests reach the client on the session's
+   * notification stream. Resolves with the JSON-RPC response to send.
+   */
+  async callToolDirect(sessionId: string, request: { id: string | number; params: { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> } }, signal: AbortSignal) {
+    const session = this.sessions.get(sessionId);
+    const downstream = session?.server;
+    if (!downstream) return { jsonrpc: '2.0' as const, id: request.id, error: { code: -32001, message: 'Session not found' } };
+    const record = (direction: 'in' | 'out', message: unknown) =>
+      this.options.recordMessage({ time: Date.now(), hop: 'client', direction, session: sessionId, server: null, traceId: null, message });
+    record('in', { jsonrpc: '2.0', id: request.id, method: 'tools/call', params: request.params });
+    const span = this.tracer.start(
+      'tools/call',
+      { method: 'tools/call', session: sessionId, client: downstream.getClientVersion()?.name ?? null, server: null, tool: null, rpcId: String(request.id) },
+      parseTraceparent(request.params._meta?.traceparent),
+    );
+    const caller: Caller = {
+      capabilities: () => downstream.getClientCapabilities(),
+      ask: (question) => downstream.request(question as never, { timeout: PARK_TTL_MS }),
+    };
+    let response;
+    try {
+      const result = await this.forwardToolCall({ name: request.params.name, arguments: request.params.arguments, meta: request.params._meta, era: 'legacy', sessionId, downstream, span, signal, caller });
+      span.end(result.isError ? 'tool-error' : 'ok');
+      response = { jsonrpc: '2.0' as const, id: request.id, result };
+    } catch (error) {
+      span.end(signal.aborted ? 'cancelled' : 'error', errorText(error));
+      const code = error instanceof ProtocolError ? error.code : ProtocolErrorCode.InternalError;
+      response = { jsonrpc: '2.0' as const, id: request.id, error: { code, message: errorText(error), ...(error instanceof ProtocolError && error.data !== undefined ? { data: error.data } : {}) } };
+    }
+    record('out', response);
+    return response;
   }
 
   /**
@@ -445,11 +516,7 @@ export class Gateway implements Disposable {
     return calls.sort((a, b) => a.startedAt - b.startedAt).at(-1);
   }
 
-  private clientCapabilities(call: ActiveCall): ClientCapabilities | undefined {
-    if (call.era === 'legacy') return call.downstream.getClientCapabilities();
-    const envelope = call.ctx.mcpReq.envelope as Record<string, unknown> | undefined;
-    return envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
-  }
+
 
   /** Sends an upstream server's request (sampling, elicitation, roots) to the client whose call caused it. */
   private async relay(
@@ -459,12 +526,10 @@ export class Gateway implements Disposable {
   ): Promise<unknown> {
     const caller = this.pickCaller(server);
     if (!caller) throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `MCP Switchboard: no client call is in progress on "${server}" to answer ${request.method}`);
-    if (!this.clientCapabilities(caller)?.[capability]) {
+    if (!caller.capabilities()?.[capability]) {
       throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `MCP Switchboard: the calling client does not support ${capability} (it did not declare the capability)`);
     }
-    // A 2026-07-28 client is asked through an input_required result of its parked call.
-    if (caller.park) return caller.park.ask(request);
-    return caller.ctx.mcpReq.send(request, { signal: caller.ctx.mcpReq.signal, timeout: PARK_TTL_MS });
+    return caller.ask(request);
   }
 
   private async subscribe(sessionId: string | undefined, serverName: string, uri: string): Promise<void> {
