@@ -22,6 +22,8 @@ interface LegacySession {
   readonly transport: NodeStreamableHTTPServerTransport;
   lastSeen: number;
   openStreams: number;
+  /** Direct tools/call requests in flight, by JSON-RPC id, so that a cancellation can reach them. */
+  readonly direct: Map<string | number, AbortController>;
 }
 
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
@@ -118,7 +120,7 @@ export class McpEndpoint implements Disposable {
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, lastSeen: Date.now(), openStreams: 0 });
+        this.sessions.set(id, { transport, lastSeen: Date.now(), openStreams: 0, direct: new Map() });
         this.gateway.openSession(id, server);
       },
       onsessionclosed: (id) => this.forget(id),
@@ -140,8 +142,36 @@ export class McpEndpoint implements Disposable {
         session.lastSeen = Date.now();
       });
     }
-    if (request.method === 'POST') this.cancelOnHangUp(session, response, body);
+    if (request.method === 'POST') {
+      const call = asDirectToolCall(body, request.headers.accept);
+      if (call) return this.callDirect(session, call, response);
+      cancelDirectCalls(session, body);
+      this.cancelOnHangUp(session, response, body);
+    }
     await session.transport.handleRequest(request, response, body);
+  }
+
+  /**
+   * The hot path: a plain tools/call on a session is answered as one JSON body by the gateway itself, not
+   * through the SDK transport's per-request stream (the profile put that at a large share of the cost).
+   * Calls with a progress token take the SDK path, which streams progress.
+   */
+  private async callDirect(session: LegacySession, call: DirectToolCall, response: http.ServerResponse): Promise<void> {
+    const abort = new AbortController();
+    session.direct.set(call.id, abort);
+    // A client that hangs up will never read the answer: its call is cancelled upstream.
+    response.once('close', () => {
+      if (!response.writableFinished) abort.abort(new Error('the client disconnected'));
+    });
+    try {
+      const answer = await this.gateway.callToolDirect(session.transport.sessionId!, call, abort.signal);
+      if (response.destroyed) return;
+      const text = JSON.stringify(answer);
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      response.end(text);
+    } finally {
+      session.direct.delete(call.id);
+    }
   }
 
   /**
@@ -194,6 +224,35 @@ export class McpEndpoint implements Disposable {
 
   dispose(): void {
     void this.close();
+  }
+}
+
+interface DirectToolCall {
+  id: string | number;
+  params: { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> };
+}
+
+/** A single tools/call request without a progress token, from a client that accepts a JSON answer. */
+function asDirectToolCall(body: unknown, accept: string | undefined): DirectToolCall | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const message = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown };
+  if (message.jsonrpc !== '2.0' || message.method !== 'tools/call' || (typeof message.id !== 'string' && typeof message.id !== 'number')) return undefined;
+  const params = message.params as { name?: unknown; arguments?: unknown; _meta?: Record<string, unknown> } | undefined;
+  if (typeof params?.name !== 'string') return undefined;
+  if (params.arguments !== undefined && (typeof params.arguments !== 'object' || params.arguments === null || Array.isArray(params.arguments))) return undefined;
+  if (params._meta !== undefined && (typeof params._meta !== 'object' || params._meta === null || 'progressToken' in params._meta)) return undefined;
+  if (!accept?.includes('application/json')) return undefined;
+  return { id: message.id, params: params as DirectToolCall['params'] };
+}
+
+/** notifications/cancelled for direct calls: the SDK transport never saw them, so they are aborted here. */
+function cancelDirectCalls(session: LegacySession, body: unknown): void {
+  if (session.direct.size === 0) return;
+  for (const message of Array.isArray(body) ? body : [body]) {
+    const value = message as { method?: unknown; params?: { requestId?: string | number } };
+    if (value?.method === 'notifications/cancelled' && value.params?.requestId !== undefined) {
+      session.direct.get(value.params.requestId)?.abort(new Error('cancelled by the client'));
+    }
   }
 }
 
