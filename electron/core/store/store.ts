@@ -43,7 +43,9 @@ export class Store implements Disposable {
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.processes = new ProcessRegistry(db);
     this.logs = new LogBook(db, options.logs);
-    this.traces = new TraceBook(db, options.logs);
+    // Traces and messages come with every call: larger, rarer transactions cost less per row (a quarter
+    // second is still immediate for a person looking at the Traces page).
+    this.traces = new TraceBook(db, { flushDelayMs: 250, ...options.logs });
   }
 
   static open(dataDir: string, options: StoreOptions = {}): Store {

@@ -17,6 +17,7 @@ export class ChildStdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private closed = false;
+  private corked = false;
   private readonly splitter: LineSplitter;
 
   constructor(
@@ -56,6 +57,15 @@ export class ChildStdioTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed || this.stdin.destroyed) throw new Error('the server process is not running');
+    // Messages sent in the same tick go out in one write (one syscall) instead of one each.
+    if (!this.corked) {
+      this.corked = true;
+      this.stdin.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.stdin.uncork();
+      });
+    }
     if (!this.stdin.write(serializeMessage(message))) {
       await new Promise<void>((resolve) => {
         const done = () => {
