@@ -54,8 +54,10 @@ const log = (message) => process.stderr.write(`[${((performance.now() - startedA
 
 // Whatever happens, nothing we started may outlive us.
 process.on('exit', () => sweepSync());
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
+    interrupted = true;
     log(`${signal}: stopping every process the benchmark started…`);
     stopLoad();
     void stopAll().finally(() => {
@@ -64,6 +66,15 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     });
   });
 }
+
+// Node prints every MaxListenersExceededWarning the SDK client triggers (thousands a run): count them
+// instead, and say once at the end what was seen.
+const warnings = new Map();
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  const key = `${warning.name}: ${warning.message.replace(/\d+/g, 'N')}`;
+  warnings.set(key, (warnings.get(key) ?? 0) + 1);
+});
 
 function gitCommit() {
   try {
@@ -106,14 +117,17 @@ async function main() {
   };
   let profile;
   for (const name of selected) {
+    if (interrupted) return;
     if (name === 'profile') continue;
     log(`— ${name}`);
     await WORKLOADS[name](ctx);
   }
-  if (settings.profile && (!args.only || selected.includes('profile'))) {
+  if (settings.profile && !interrupted && (!args.only || selected.includes('profile'))) {
     log('— profile');
     profile = await profileWorkload(ctx);
   }
+  meta.warnings = Object.fromEntries(warnings);
+  for (const [warning, count] of warnings) log(`warning seen ${count} time(s) in the harness: ${warning}`);
   const targets = evaluateTargets(figures, meta);
   const result = { meta, figures, targets, profile, soakSamples: ctx.soakSamples };
   fs.mkdirSync(resultsDir, { recursive: true });

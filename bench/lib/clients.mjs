@@ -24,10 +24,11 @@ function unwrap(message) {
 /** The SDK client, over stdio (it spawns the server) or Streamable HTTP. */
 export function sdkClient(target) {
   const client = new Client(CLIENT_INFO, { capabilities: {} });
+  let transport;
   return {
     name: 'sdk',
     async open() {
-      const transport =
+      transport =
         target.kind === 'stdio'
           ? new StdioClientTransport({ command: target.command, args: target.args, stderr: 'ignore' })
           : new StreamableHTTPClientTransport(new URL(target.url), { requestInit: { headers: target.headers } });
@@ -40,7 +41,11 @@ export function sdkClient(target) {
       return result;
     },
     list: () => client.listTools(),
-    close: () => client.close().catch(() => undefined),
+    async close() {
+      // DELETE the session: supergateway stops the server process it started for it.
+      if (transport?.terminateSession) await transport.terminateSession().catch(() => undefined);
+      await client.close().catch(() => undefined);
+    },
   };
 }
 

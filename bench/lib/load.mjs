@@ -22,6 +22,8 @@ async function loop(fn, concurrency, keepGoing, record) {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+  // Ends the workload (its finally blocks stop its processes) instead of recording a cut-short figure.
+  if (stopped) throw new Error('interrupted');
 }
 
 function collector() {

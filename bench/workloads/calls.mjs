@@ -17,14 +17,25 @@ export async function callsWorkload(ctx) {
       for (const make of [sdkClient, leanClient]) {
         const client = make(path.target);
         await client.open();
-        clients.push({ path, client, tool: path.tool('everything', 'echo') });
+        // The SDK's HTTP transport leaks an abort listener per request (MaxListenersExceededWarning, see
+        // RESEARCH.md), so it slows down with the calls it has made: a fresh one for every measurement keeps
+        // the fastest path from paying the most for it.
+        const fresh = client.name === 'sdk' && path.target.kind === 'http';
+        clients.push({ path, client, make, fresh, tool: path.tool('everything', 'echo') });
       }
     }
     const runs = new Map();
     for (let run = 0; run < ctx.runs; run++) {
       for (const concurrency of CONCURRENCIES) {
         const order = run % 2 === 0 ? clients : [...clients].reverse();
-        for (const { path, client, tool } of order) {
+        for (const entry of order) {
+          const { path, tool } = entry;
+          if (entry.fresh) {
+            await entry.client.close();
+            entry.client = entry.make(path.target);
+            await entry.client.open();
+          }
+          const { client } = entry;
           const result = await forDuration(() => client.call(tool, { message: 'hello' }), { concurrency, durationMs: ctx.durationMs, warmupMs: ctx.warmupMs });
           const key = `${path.name}|${client.name}|${concurrency}`;
           if (!runs.has(key)) runs.set(key, []);
