@@ -10,5 +10,7 @@ export default defineConfig({
     outDir: '../dist/renderer',
     emptyOutDir: true,
     sourcemap: true,
+    // One bundle for a local app read from disk or loopback (forms, terminal, virtual list): no need to split it.
+    chunkSizeWarningLimit: 2048,
   },
 });

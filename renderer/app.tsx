@@ -1,57 +1,116 @@
-import { useEffect, useState } from 'react';
-import { HealthReportSchema, type HealthReport } from '../shared/model.ts';
+import { useEffect } from 'react';
+import { ServerDialogs } from './components/server-dialogs.tsx';
+import { SignIn } from './components/sign-in.tsx';
+import { StatusBar } from './components/status-bar.tsx';
+import { Toasts } from './components/toasts.tsx';
+import { useBridge } from './components/bridge-context.tsx';
+import { SocketBridge } from './bridge/index.ts';
+import { ClientsPage } from './pages/clients.tsx';
+import { LogsPage } from './pages/logs.tsx';
+import { PlaygroundPage } from './pages/playground.tsx';
+import { ServersPage } from './pages/servers.tsx';
+import { TerminalPage } from './pages/terminal.tsx';
+import { TracesPage } from './pages/traces.tsx';
+import { isPage, PAGES, type Page, type Theme } from './store/app.ts';
+import { useApp } from './store/index.ts';
 
-/** The window's first page: the servers and their states, from `/health`. The full UI builds on this. */
+const LABELS: Record<Page, string> = { servers: 'Servers', playground: 'Playground', logs: 'Logs', traces: 'Traces', clients: 'Clients', terminal: 'Terminal' };
+
+/** The window: navigation, the current page, the status bar, and the dialogs servers ask for. */
 export function App() {
-  const [report, setReport] = useState<HealthReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const bridge = useBridge();
+  const connection = useApp((s) => s.app.connection);
+  const page = useApp((s) => s.app.page);
+  const navigate = useApp((s) => s.app.navigate);
+  const theme = useApp((s) => s.app.theme);
+  const setTheme = useApp((s) => s.app.setTheme);
+  const version = useApp((s) => s.app.info?.version);
 
   useEffect(() => {
-    let cancelled = false;
-    const load = async () => {
-      try {
-        const response = await fetch('/health');
-        const parsed = HealthReportSchema.parse(await response.json());
-        if (!cancelled) {
-          setReport(parsed);
-          setError(null);
+    if (location.hash !== `#/${page}`) history.replaceState(null, '', `#/${page}`);
+  }, [page]);
+  useEffect(() => {
+    const onHash = () => {
+      const next = location.hash.replace(/^#\/?/, '');
+      if (isPage(next)) navigate(next);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [navigate]);
+  useEffect(() => {
+    if (theme === 'system') document.documentElement.removeAttribute('data-theme');
+    else document.documentElement.dataset.theme = theme;
+    try {
+      localStorage.setItem('switchboard.theme', theme);
+    } catch {
+      // Storage is off: the theme lasts this session.
+    }
+  }, [theme]);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.altKey && !event.ctrlKey && !event.metaKey && /^[1-6]$/.test(event.key)) {
+        event.preventDefault();
+        navigate(PAGES[Number(event.key) - 1]!);
+        return;
+      }
+      const target = event.target as HTMLElement;
+      const typing = target.closest('input, textarea, select, [contenteditable], .xterm');
+      if (event.key === '/' && !typing) {
+        const search = document.querySelector<HTMLInputElement>('[data-search]');
+        if (search) {
+          event.preventDefault();
+          search.focus();
         }
-      } catch (reason) {
-        if (!cancelled) setError(reason instanceof Error ? reason.message : String(reason));
       }
     };
-    void load();
-    const timer = setInterval(load, 2000);
-    return () => {
-      cancelled = true;
-      clearInterval(timer);
-    };
-  }, []);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [navigate]);
+
+  if (connection === 'signed-out' && bridge instanceof SocketBridge) return <SignIn bridge={bridge} />;
 
   return (
-    <main>
-      <h1>MCP Switchboard</h1>
-      {error && <p role="alert">Cannot reach Switchboard: {error}</p>}
-      <table>
-        <thead>
-          <tr>
-            <th>Server</th>
-            <th>State</th>
-            <th>Tools</th>
-            <th>Last error</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report?.servers.map((server) => (
-            <tr key={server.name} data-state={server.state}>
-              <td>{server.name}</td>
-              <td>{server.state}</td>
-              <td>{server.tools}</td>
-              <td>{server.lastError ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </main>
+    <div className="app" data-ready={connection === 'online' ? 'true' : 'false'}>
+      <nav className="sidebar" aria-label="Pages">
+        <div className="brand">
+          MCP Switchboard
+          <small>{version ? `v${version}` : ''}</small>
+        </div>
+        {PAGES.map((item, index) => (
+          <button key={item} type="button" className="nav-button" aria-current={item === page ? 'page' : undefined} onClick={() => navigate(item)} title={`Alt+${index + 1}`}>
+            <span>{LABELS[item]}</span>
+            <kbd>Alt {index + 1}</kbd>
+          </button>
+        ))}
+        <span className="spacer" />
+        <label className="field" style={{ padding: '0 8px' }}>
+          <span className="muted">Theme</span>
+          <select value={theme} onChange={(event) => setTheme(event.target.value as Theme)} aria-label="Theme">
+            <option value="system">System</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+        </label>
+      </nav>
+      <main className="page" aria-label={LABELS[page]} data-page={page}>
+        {connection !== 'online' && (
+          <div className="banner error" role="status" style={{ margin: 8 }}>
+            {connection === 'connecting' ? 'Connecting to Switchboard…' : 'The connection to Switchboard was lost; reconnecting…'}
+          </div>
+        )}
+        {page === 'servers' && <ServersPage />}
+        {page === 'playground' && <PlaygroundPage />}
+        {page === 'logs' && <LogsPage />}
+        {page === 'traces' && <TracesPage />}
+        {page === 'clients' && <ClientsPage />}
+        {/* Terminals stay mounted (hidden) so their output and scrollback survive a page switch. */}
+        <div style={{ display: page === 'terminal' ? 'contents' : 'none' }}>
+          <TerminalPage />
+        </div>
+      </main>
+      <StatusBar />
+      <ServerDialogs />
+      <Toasts />
+    </div>
   );
 }

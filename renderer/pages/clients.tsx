@@ -1,0 +1,137 @@
+import { useEffect, useState } from 'react';
+import type { ClientTarget } from '../../shared/contract.ts';
+import { CopyButton, formatTime } from '../components/common.tsx';
+import { useApp } from '../store/index.ts';
+
+export function ClientsPage() {
+  const info = useApp((s) => s.clients.info);
+  const mode = useApp((s) => s.clients.mode);
+  const { refresh, setMode, regenerateToken, loadExport } = useApp((s) => s.clients);
+  const [revealed, setRevealed] = useState(false);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  useEffect(() => {
+    for (const client of info?.clients ?? []) void loadExport(client.id);
+    // Exports depend on the list of clients only (a mode change reloads them itself).
+  }, [info?.clients.length, loadExport]);
+
+  return (
+    <>
+      <div className="page-header">
+        <h1>Clients</h1>
+        <span className="spacer" />
+        <button type="button" onClick={() => void refresh()}>
+          Refresh
+        </button>
+      </div>
+      <div className="page-body stack">
+        <section className="card stack" aria-label="Endpoint">
+          <div className="row wrap">
+            <strong style={{ width: 80 }}>Endpoint</strong>
+            <code data-testid="endpoint">{info?.endpoint}</code>
+            {info && <CopyButton text={info.endpoint} />}
+          </div>
+          <div className="row wrap">
+            <strong style={{ width: 80 }}>Token</strong>
+            <code data-testid="token">{info ? (revealed ? info.token : '•'.repeat(24)) : ''}</code>
+            <button type="button" className="small" onClick={() => setRevealed(!revealed)}>
+              {revealed ? 'Hide' : 'Show'}
+            </button>
+            {info && <CopyButton text={info.token} />}
+            <button
+              type="button"
+              className="small danger"
+              disabled={!info || info.tokenFromEnv}
+              title={info?.tokenFromEnv ? 'The token comes from SWITCHBOARD_TOKEN' : undefined}
+              onClick={() => confirm('Make a new token? Every client configured with the old one stops working until updated.') && void regenerateToken()}
+            >
+              Regenerate
+            </button>
+          </div>
+          <p className="muted" style={{ margin: 0 }}>
+            HTTP clients send it as <code>Authorization: Bearer &lt;token&gt;</code>; Claude Desktop’s entry runs <code>switchboard connect</code>, which reads it from the data dir.
+          </p>
+        </section>
+
+        <section className="stack" aria-label="Sessions">
+          <h2>Client sessions (last 24 h)</h2>
+          {info && info.sessions.length === 0 && <p className="muted">No client has called the gateway yet.</p>}
+          {info && info.sessions.length > 0 && (
+            <table className="grid">
+              <thead>
+                <tr>
+                  <th>Client</th>
+                  <th>Session</th>
+                  <th>First seen</th>
+                  <th>Last seen</th>
+                  <th>Requests</th>
+                  <th>Active</th>
+                </tr>
+              </thead>
+              <tbody>
+                {info.sessions.map((session) => (
+                  <tr key={`${session.session}-${session.client}`}>
+                    <td>{session.client ?? 'unknown'}</td>
+                    <td className="mono">{session.session ?? '(sessionless)'}</td>
+                    <td>{formatTime(session.firstSeen, true)}</td>
+                    <td>{formatTime(session.lastSeen, true)}</td>
+                    <td>{session.requests}</td>
+                    <td>{session.active ? 'yes' : 'no'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+
+        <section className="stack" aria-label="Client configs">
+          <div className="row">
+            <h2 style={{ margin: 0 }}>Configure a client</h2>
+            <div className="segmented" role="group" aria-label="Export mode">
+              <button type="button" aria-pressed={mode === 'gateway'} onClick={() => setMode('gateway')} title="One entry: the client reaches every server through Switchboard">
+                Through Switchboard
+              </button>
+              <button type="button" aria-pressed={mode === 'direct'} onClick={() => setMode('direct')} title="Every server, for the client to run itself">
+                Servers directly
+              </button>
+            </div>
+          </div>
+          {info?.clients.map((client) => (
+            <ClientCard key={client.id} client={client} />
+          ))}
+        </section>
+      </div>
+    </>
+  );
+}
+
+function ClientCard({ client }: { client: ClientTarget }) {
+  const exported = useApp((s) => s.clients.exports[client.id]);
+  const install = useApp((s) => s.clients.install);
+  return (
+    <article className="card stack" aria-label={client.label} data-client={client.id}>
+      <div className="row wrap">
+        <h3 style={{ margin: 0 }}>{client.label}</h3>
+        <span className="mono muted ellipsis grow" title={client.file}>
+          {client.file} {client.exists ? '' : '(not there yet)'}
+        </span>
+        {exported && <CopyButton text={exported.text} label="Copy config" />}
+        <button
+          type="button"
+          className="small primary"
+          disabled={!exported}
+          onClick={() => confirm(`Merge this into ${client.file}? The file is backed up first; its other servers are kept.`) && void install(client.id)}
+        >
+          Install
+        </button>
+      </div>
+      {exported ? <pre className="json" aria-label={`${client.label} config`}>{exported.text}</pre> : <p className="muted">Loading…</p>}
+      {exported?.warnings.map((warning) => (
+        <p key={warning} className="warn-text" style={{ margin: 0 }}>
+          {warning}
+        </p>
+      ))}
+    </article>
+  );
+}

@@ -1,0 +1,479 @@
+import { useMemo, useState } from 'react';
+import { toJsonRpcCall, type HistoryEntry, type PromptInfo, type PromptRendered, type ResourceContents, type ToolInfo } from '../../shared/contract.ts';
+import { useBridge } from '../components/bridge-context.tsx';
+import { Badge, CopyButton, formatDuration, formatTime, JsonView } from '../components/common.tsx';
+import { hasNoFields, SchemaForm } from '../components/schema-form.tsx';
+import { call } from '../store/call.ts';
+import { useApp } from '../store/index.ts';
+import { EMPTY_DRAFT, type PlaygroundTab } from '../store/playground.ts';
+import { ContentView, ResourceContentsView, ResultView, useReadResource } from './result-view.tsx';
+
+const TABS: { id: PlaygroundTab; label: string }[] = [
+  { id: 'tools', label: 'Tools' },
+  { id: 'resources', label: 'Resources' },
+  { id: 'prompts', label: 'Prompts' },
+  { id: 'history', label: 'History' },
+];
+
+export function PlaygroundPage() {
+  const tab = useApp((s) => s.playground.tab);
+  const setTab = useApp((s) => s.playground.setTab);
+  const tools = useApp((s) => s.catalog.catalog.tools);
+  return (
+    <>
+      <div className="page-header">
+        <h1>Playground</h1>
+        <div className="tabs" role="tablist" aria-label="Playground">
+          {TABS.map((item) => (
+            <button key={item.id} type="button" role="tab" aria-selected={tab === item.id} onClick={() => setTab(item.id)}>
+              {item.label}
+            </button>
+          ))}
+        </div>
+        <span className="spacer" />
+        <span className="muted">{tools.length} tools through the gateway</span>
+      </div>
+      <div className="page-body" style={{ padding: 0 }}>
+        {tab === 'tools' && <ToolsTab />}
+        {tab === 'resources' && <ResourcesTab />}
+        {tab === 'prompts' && <PromptsTab />}
+        {tab === 'history' && <HistoryTab />}
+      </div>
+    </>
+  );
+}
+
+function annotationBadges(tool: ToolInfo) {
+  const a = tool.annotations ?? {};
+  const badges: [string, string][] = [];
+  if (a.readOnlyHint) badges.push(['ok', 'read-only']);
+  if (a.destructiveHint) badges.push(['error', 'destructive']);
+  if (a.idempotentHint) badges.push(['', 'idempotent']);
+  if (a.openWorldHint) badges.push(['warn', 'open world']);
+  return badges;
+}
+
+function ToolsTab() {
+  const tools = useApp((s) => s.catalog.catalog.tools);
+  const search = useApp((s) => s.playground.search);
+  const server = useApp((s) => s.playground.server);
+  const selected = useApp((s) => s.playground.selected);
+  const { setSearch, setServer, select } = useApp((s) => s.playground);
+  const servers = useMemo(() => [...new Set(tools.map((tool) => tool.server))].sort(), [tools]);
+  const shown = useMemo(() => {
+    const needle = search.trim().toLowerCase();
+    return tools.filter((tool) => (!server || tool.server === server) && (!needle || tool.name.toLowerCase().includes(needle) || (tool.description ?? '').toLowerCase().includes(needle) || (tool.title ?? '').toLowerCase().includes(needle)));
+  }, [tools, search, server]);
+  const tool = tools.find((item) => item.name === selected);
+  return (
+    <div className="split">
+      <div className="list-pane">
+        <div className="filters">
+          <input type="search" data-search aria-label="Search tools" placeholder="Search name and description  (/)" value={search} onChange={(event) => setSearch(event.target.value)} />
+          <select aria-label="Filter by server" value={server} onChange={(event) => setServer(event.target.value)}>
+            <option value="">All servers</option>
+            {servers.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <ul aria-label="Tools" role="listbox">
+          {shown.map((item) => (
+            <li key={item.name}>
+              <button type="button" role="option" aria-selected={item.name === selected} data-tool={item.name} onClick={() => select(item.name)}>
+                <span className="item-name">
+                  <span className="ellipsis">{item.name}</span>
+                  {annotationBadges(item).map(([kind, label]) => (
+                    <span key={label} className={`badge ${kind}`}>
+                      {label}
+                    </span>
+                  ))}
+                </span>
+                <span className="item-desc">{item.description}</span>
+              </button>
+            </li>
+          ))}
+          {shown.length === 0 && <li className="muted" style={{ padding: 10 }}>No tool matches.</li>}
+        </ul>
+      </div>
+      <div className="detail-pane">{tool ? <ToolDetail key={tool.name} tool={tool} /> : <p className="muted">Pick a tool to call it.</p>}</div>
+    </div>
+  );
+}
+
+function ToolDetail({ tool }: { tool: ToolInfo }) {
+  const draft = useApp((s) => s.playground.drafts[tool.name] ?? EMPTY_DRAFT);
+  const run = useApp((s) => s.playground.runs[tool.name]);
+  const { setValues, setRaw, setMode, run: runTool, cancel } = useApp((s) => s.playground);
+  const noFields = hasNoFields(tool.inputSchema);
+  return (
+    <div
+      className="stack"
+      onKeyDown={(event) => {
+        if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+          event.preventDefault();
+          void runTool(tool.name);
+        }
+      }}
+    >
+      <div>
+        <h2 style={{ marginBottom: 2 }}>{tool.title ?? tool.name}</h2>
+        <div className="row wrap">
+          <span className="mono">{tool.name}</span>
+          <span className="muted">
+            on <strong>{tool.server}</strong> as {tool.originalName}
+          </span>
+          {annotationBadges(tool).map(([kind, label]) => (
+            <span key={label} className={`badge ${kind}`}>
+              {label}
+            </span>
+          ))}
+        </div>
+      </div>
+      {tool.description && <p style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{tool.description}</p>}
+      <details>
+        <summary>Input schema</summary>
+        <JsonView value={tool.inputSchema} label="Input schema" />
+      </details>
+      {tool.outputSchema && (
+        <details>
+          <summary>Output schema</summary>
+          <JsonView value={tool.outputSchema} label="Output schema" />
+        </details>
+      )}
+      {tool.annotations && (
+        <details>
+          <summary>Annotations</summary>
+          <JsonView value={tool.annotations} />
+        </details>
+      )}
+      <div className="card stack" aria-label="Arguments">
+        <div className="row">
+          <strong>Arguments</strong>
+          <span className="spacer" />
+          <div className="segmented" role="group" aria-label="Edit arguments as">
+            <button type="button" aria-pressed={draft.mode === 'form'} onClick={() => setMode(tool.name, 'form')}>
+              Form
+            </button>
+            <button type="button" aria-pressed={draft.mode === 'json'} onClick={() => setMode(tool.name, 'json')}>
+              JSON
+            </button>
+          </div>
+        </div>
+        {draft.mode === 'form' ? (
+          noFields ? (
+            <p className="muted" style={{ margin: 0 }}>
+              This tool takes no arguments.
+            </p>
+          ) : (
+            <>
+              {draft.rawError && <p className="warn-text">The JSON does not parse ({draft.rawError}); the form shows the last good arguments.</p>}
+              <SchemaForm schema={tool.inputSchema} values={draft.values} onChange={(values) => setValues(tool.name, values)} idPrefix={`arg-${tool.name}`} />
+            </>
+          )
+        ) : (
+          <>
+            <textarea className="mono" rows={10} aria-label="Arguments as JSON" spellCheck={false} value={draft.raw} onChange={(event) => setRaw(tool.name, event.target.value)} />
+            {draft.rawError && <p className="error-text">{draft.rawError}</p>}
+          </>
+        )}
+        <div className="row">
+          <button type="button" className="primary" disabled={run?.running} onClick={() => void runTool(tool.name)} title="Ctrl+Enter">
+            Run
+          </button>
+          {run?.running && (
+            <button type="button" onClick={() => void cancel(tool.name)}>
+              Cancel
+            </button>
+          )}
+          <CopyButton text={() => toJsonRpcCall(tool.name, draft.values)} label="Copy as JSON-RPC" />
+          <span className="muted">Ctrl+Enter runs</span>
+        </div>
+        {run?.running && <Progress progress={run.progress} startedAt={run.startedAt} />}
+      </div>
+      {run && <ResultView run={run} args={draft.values} />}
+    </div>
+  );
+}
+
+function Progress({ progress, startedAt }: { progress: { progress: number; total?: number; message?: string } | null; startedAt: number }) {
+  const fraction = progress?.total ? Math.min(1, progress.progress / progress.total) : undefined;
+  return (
+    <div className="stack" role="status" aria-label="Running">
+      <div className={`progress${fraction === undefined ? ' indeterminate' : ''}`} role="progressbar" aria-valuenow={progress?.progress} aria-valuemax={progress?.total}>
+        <div style={fraction === undefined ? undefined : { width: `${fraction * 100}%` }} />
+      </div>
+      <span className="muted">
+        Running since {formatTime(startedAt)}
+        {progress ? ` · ${progress.progress}${progress.total ? ` / ${progress.total}` : ''}${progress.message ? ` · ${progress.message}` : ''}` : ''}
+      </span>
+    </div>
+  );
+}
+
+function ResourcesTab() {
+  const resources = useApp((s) => s.catalog.catalog.resources);
+  const templates = useApp((s) => s.catalog.catalog.resourceTemplates);
+  const read = useReadResource();
+  const [selected, setSelected] = useState<string | null>(null);
+  const [contents, setContents] = useState<ResourceContents[] | null>(null);
+  const [template, setTemplate] = useState<string | null>(null);
+  const [variables, setVariables] = useState<Record<string, string>>({});
+  const open = async (uri: string) => {
+    setSelected(uri);
+    setContents(null);
+    const result = await read(uri);
+    if (result) setContents(result);
+  };
+  const chosenTemplate = templates.find((item) => item.uriTemplate === template);
+  const names = chosenTemplate ? [...chosenTemplate.uriTemplate.matchAll(/\{[+#./;?&]?([^}]+)\}/g)].flatMap((match) => match[1]!.split(',')) : [];
+  return (
+    <div className="split">
+      <div className="list-pane">
+        <ul aria-label="Resources" role="listbox">
+          {resources.map((resource) => (
+            <li key={resource.uri}>
+              <button type="button" role="option" aria-selected={selected === resource.uri} onClick={() => void open(resource.uri)}>
+                <span className="item-name">
+                  {resource.title ?? resource.name} <span className="badge">{resource.server}</span>
+                </span>
+                <span className="item-desc mono">{resource.uri}</span>
+              </button>
+            </li>
+          ))}
+          {templates.map((item) => (
+            <li key={item.uriTemplate}>
+              <button type="button" role="option" aria-selected={template === item.uriTemplate} onClick={() => (setTemplate(item.uriTemplate), setVariables({}))}>
+                <span className="item-name">
+                  {item.title ?? item.name} <span className="badge">template</span> <span className="badge">{item.server}</span>
+                </span>
+                <span className="item-desc mono">{item.uriTemplate}</span>
+              </button>
+            </li>
+          ))}
+          {resources.length + templates.length === 0 && <li className="muted" style={{ padding: 10 }}>No server offers resources.</li>}
+        </ul>
+      </div>
+      <div className="detail-pane stack">
+        {chosenTemplate && (
+          <form
+            className="card stack"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void open(expandTemplate(chosenTemplate.uriTemplate, variables));
+            }}
+          >
+            <strong>{chosenTemplate.uriTemplate}</strong>
+            {chosenTemplate.description && <p className="muted">{chosenTemplate.description}</p>}
+            {names.map((name) => (
+              <label key={name} className="field">
+                <span>{name}</span>
+                <input value={variables[name] ?? ''} onChange={(event) => setVariables({ ...variables, [name]: event.target.value })} />
+              </label>
+            ))}
+            <div>
+              <button type="submit" className="primary">
+                Read
+              </button>
+            </div>
+          </form>
+        )}
+        {selected && (
+          <section className="stack" aria-label="Resource">
+            <h2 className="mono">{selected}</h2>
+            {contents === null ? (
+              <p className="muted">Reading…</p>
+            ) : (
+              contents.map((item, index) => (
+                <div className="result-block" key={index}>
+                  <div className="muted mono">
+                    {item.uri} {item.mimeType}
+                  </div>
+                  <ResourceContentsView contents={item} />
+                </div>
+              ))
+            )}
+          </section>
+        )}
+        {!selected && !chosenTemplate && <p className="muted">Pick a resource to read it, or a template to fill in.</p>}
+      </div>
+    </div>
+  );
+}
+
+/** RFC 6570 level 1 (what servers use in practice): `{name}` replaced by its encoded value. */
+function expandTemplate(template: string, variables: Record<string, string>): string {
+  return template.replace(/\{([+#./;?&]?)([^}]+)\}/g, (_whole, operator: string, names: string) => {
+    const values = names.split(',').map((name) => (operator === '+' ? (variables[name] ?? '') : encodeURIComponent(variables[name] ?? '')));
+    if (operator === '?') return `?${names.split(',').map((name, i) => `${name}=${values[i]}`).join('&')}`;
+    return values.join(',');
+  });
+}
+
+function PromptsTab() {
+  const prompts = useApp((s) => s.catalog.catalog.prompts);
+  const [selected, setSelected] = useState<PromptInfo | null>(null);
+  return (
+    <div className="split">
+      <div className="list-pane">
+        <ul aria-label="Prompts" role="listbox">
+          {prompts.map((prompt) => (
+            <li key={prompt.name}>
+              <button type="button" role="option" aria-selected={selected?.name === prompt.name} onClick={() => setSelected(prompt)}>
+                <span className="item-name">{prompt.title ?? prompt.name}</span>
+                <span className="item-desc">{prompt.description}</span>
+              </button>
+            </li>
+          ))}
+          {prompts.length === 0 && <li className="muted" style={{ padding: 10 }}>No server offers prompts.</li>}
+        </ul>
+      </div>
+      <div className="detail-pane">{selected ? <PromptDetail key={selected.name} prompt={selected} /> : <p className="muted">Pick a prompt to render it.</p>}</div>
+    </div>
+  );
+}
+
+function PromptDetail({ prompt }: { prompt: PromptInfo }) {
+  const bridge = useBridge();
+  const attempt = useApp((s) => s.app.attempt);
+  const [args, setArgs] = useState<Record<string, string>>({});
+  const [rendered, setRendered] = useState<PromptRendered | null>(null);
+  return (
+    <div className="stack">
+      <h2 style={{ marginBottom: 0 }}>{prompt.title ?? prompt.name}</h2>
+      <span className="muted">
+        <span className="mono">{prompt.name}</span> on {prompt.server}
+      </span>
+      {prompt.description && <p>{prompt.description}</p>}
+      <form
+        className="card stack"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const filled = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== ''));
+          void attempt('render the prompt', () => call(bridge, 'prompts.get', { name: prompt.name, arguments: filled })).then((result) => result && setRendered(result));
+        }}
+      >
+        {(prompt.arguments ?? []).map((argument) => (
+          <label key={argument.name} className="field">
+            <span>
+              {argument.name}
+              {argument.required && <span className="error-text"> *</span>}
+            </span>
+            <input value={args[argument.name] ?? ''} required={argument.required} onChange={(event) => setArgs({ ...args, [argument.name]: event.target.value })} />
+            {argument.description && <small className="muted">{argument.description}</small>}
+          </label>
+        ))}
+        <div>
+          <button type="submit" className="primary">
+            Render
+          </button>
+        </div>
+      </form>
+      {rendered && (
+        <section className="stack" aria-label="Rendered prompt">
+          {rendered.description && <p className="muted">{rendered.description}</p>}
+          {rendered.messages.map((message, index) => (
+            <div key={index} className="stack">
+              <strong>{message.role}</strong>
+              <ContentView block={message.content} />
+            </div>
+          ))}
+        </section>
+      )}
+    </div>
+  );
+}
+
+function HistoryTab() {
+  const entries = useApp((s) => s.history.entries);
+  const { get: getEntry, clear } = useApp((s) => s.history);
+  const { restore, run } = useApp((s) => s.playground);
+  const navigate = useApp((s) => s.app.navigate);
+  const selectTrace = useApp((s) => s.traces.select);
+  const [selected, setSelected] = useState<HistoryEntry | null>(null);
+  return (
+    <div className="split">
+      <div className="list-pane">
+        <div className="filters row">
+          <span className="muted grow">{entries.length} calls</span>
+          <button type="button" className="small" disabled={entries.length === 0} onClick={() => confirm('Clear the whole call history?') && void clear()}>
+            Clear
+          </button>
+        </div>
+        <ul aria-label="History" role="listbox">
+          {entries.map((entry) => (
+            <li key={entry.id}>
+              <button type="button" role="option" aria-selected={selected?.id === entry.id} data-history={entry.tool} onClick={() => void getEntry(entry.id).then((full) => full && setSelected(full))}>
+                <span className="item-name">
+                  <span className="ellipsis">{entry.tool}</span> <Badge kind={entry.status} />
+                </span>
+                <span className="item-desc">
+                  {formatTime(entry.time, true)} · {formatDuration(entry.durationMs)} · {JSON.stringify(entry.arguments)}
+                </span>
+              </button>
+            </li>
+          ))}
+          {entries.length === 0 && <li className="muted" style={{ padding: 10 }}>No calls yet.</li>}
+        </ul>
+      </div>
+      <div className="detail-pane">
+        {selected ? (
+          <div className="stack">
+            <div className="row wrap">
+              <h2 style={{ margin: 0 }} className="mono">
+                {selected.tool}
+              </h2>
+              <Badge kind={selected.status} />
+              <span className="muted">
+                {formatTime(selected.time, true)} · {formatDuration(selected.durationMs)}
+              </span>
+            </div>
+            <div className="row wrap">
+              <button
+                type="button"
+                className="primary"
+                onClick={() => {
+                  restore(selected);
+                  void run(selected.tool);
+                }}
+              >
+                Re-run
+              </button>
+              <button type="button" onClick={() => restore(selected)}>
+                Edit and run
+              </button>
+              <CopyButton text={() => toJsonRpcCall(selected.tool, selected.arguments)} label="Copy as JSON-RPC" className="" />
+              {selected.traceId && (
+                <button
+                  type="button"
+                  onClick={() => {
+                    void selectTrace(selected.traceId);
+                    navigate('traces');
+                  }}
+                >
+                  Open trace
+                </button>
+              )}
+            </div>
+            <h3>Arguments</h3>
+            <JsonView value={selected.arguments} />
+            {selected.error && <p className="error-text">{selected.error}</p>}
+            {selected.result && (
+              <>
+                <h3>Result{selected.truncated ? ' (large parts not kept)' : ''}</h3>
+                {selected.result.content.map((block, index) => (
+                  <ContentView key={index} block={block} />
+                ))}
+                {selected.result.structuredContent !== undefined && <JsonView value={selected.result.structuredContent} label="structuredContent" />}
+              </>
+            )}
+          </div>
+        ) : (
+          <p className="muted">Pick a call to see it, re-run it or copy it as JSON-RPC.</p>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import { useEffect, useRef, useState } from 'react';
+import { useApp } from '../store/index.ts';
+import { terminalOutput, type TerminalTab } from '../store/terminals.ts';
+
+export function TerminalPage() {
+  const tabs = useApp((s) => s.terminals.tabs);
+  const active = useApp((s) => s.terminals.active);
+  const { open, close, activate } = useApp((s) => s.terminals);
+  const servers = useApp((s) => s.servers.statuses);
+  const config = useApp((s) => s.servers.config);
+  const [server, setServer] = useState('');
+  const commandServers = servers.filter((status) => config?.servers.find((entry) => entry.name === status.name)?.entry.command !== undefined);
+  return (
+    <>
+      <div className="page-header">
+        <h1>Terminal</h1>
+        <form
+          className="row"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void open(server || undefined);
+          }}
+        >
+          <select aria-label="Open in" value={server} onChange={(event) => setServer(event.target.value)}>
+            <option value="">Home folder</option>
+            {commandServers.map((status) => (
+              <option key={status.name} value={status.name}>
+                {status.name}: its folder and environment
+              </option>
+            ))}
+          </select>
+          <button type="submit" className="primary">
+            New terminal
+          </button>
+        </form>
+        <span className="spacer" />
+        <span className="muted">Terminals close with the window.</span>
+      </div>
+      {tabs.length > 0 && (
+        <div className="terminal-tabs" role="tablist" aria-label="Terminals">
+          {tabs.map((tab) => (
+            <span key={tab.id} className="tab" role="tab" aria-selected={tab.id === active}>
+              <button type="button" onClick={() => activate(tab.id)}>
+                {tab.title}
+                {tab.exitCode !== null ? ` (exited ${tab.exitCode})` : ''}
+              </button>
+              <button type="button" aria-label={`Close ${tab.title}`} onClick={() => void close(tab.id)}>
+                ✕
+              </button>
+            </span>
+          ))}
+        </div>
+      )}
+      {tabs.length === 0 ? (
+        <div className="page-body">
+          <p className="muted">Open a terminal in a server’s folder with its environment to run its command by hand and see why it fails.</p>
+        </div>
+      ) : (
+        tabs.map((tab) => <TerminalView key={tab.id} tab={tab} visible={tab.id === active} />)
+      )}
+    </>
+  );
+}
+
+/** One xterm on one pty. Output comes from the bridge straight to it (not through the store). */
+function TerminalView({ tab, visible }: { tab: TerminalTab; visible: boolean }) {
+  const host = useRef<HTMLDivElement>(null);
+  const fit = useRef<FitAddon | null>(null);
+  const terminal = useRef<Terminal | null>(null);
+  const { write, resize } = useApp((s) => s.terminals);
+
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    const xterm = new Terminal({ cursorBlink: true, fontSize: 13, scrollback: 5000, fontFamily: "ui-monospace, 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace" });
+    const fitAddon = new FitAddon();
+    xterm.loadAddon(fitAddon);
+    xterm.open(element);
+    terminal.current = xterm;
+    fit.current = fitAddon;
+    if (tab.command) xterm.writeln(`\x1b[2m# ${tab.title}; the server's command: ${tab.command}\x1b[0m`);
+    const detach = terminalOutput.attach(tab.id, (data) => xterm.write(data));
+    const input = xterm.onData((data) => write(tab.id, data));
+    const resized = xterm.onResize(({ cols, rows }) => resize(tab.id, cols, rows));
+    const observer = new ResizeObserver(() => {
+      if (element.offsetParent !== null) fitAddon.fit();
+    });
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      input.dispose();
+      resized.dispose();
+      detach();
+      xterm.dispose();
+    };
+  }, [tab.id, tab.command, tab.title, write, resize]);
+
+  useEffect(() => {
+    if (!visible) return;
+    fit.current?.fit();
+    terminal.current?.focus();
+  }, [visible]);
+
+  return (
+    <div className="terminal-host" style={{ display: visible ? 'block' : 'none' }} data-terminal={tab.id}>
+      <div ref={host} aria-label={`Terminal ${tab.title}`} />
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+import type { ApiError, HistorySummary, JsonObject, ToolCallOutcome } from '../../shared/contract.ts';
+import { call, CallError } from './call.ts';
+import type { SliceContext } from './types.ts';
+
+export type ArgumentsMode = 'form' | 'json';
+export type PlaygroundTab = 'tools' | 'resources' | 'prompts' | 'history';
+
+/** The arguments being edited for one tool: the form's values and the raw JSON, kept in step. */
+export interface Draft {
+  values: JsonObject;
+  raw: string;
+  mode: ArgumentsMode;
+  /** The raw JSON does not parse (or is not an object): the form keeps the last good values. */
+  rawError: string | null;
+}
+
+/** The latest run of one tool. */
+export interface Run {
+  callId: string;
+  startedAt: number;
+  running: boolean;
+  progress: { progress: number; total?: number; message?: string } | null;
+  outcome: ToolCallOutcome | null;
+  error: ApiError | null;
+}
+
+export interface PlaygroundSlice {
+  tab: PlaygroundTab;
+  selected: string | null;
+  search: string;
+  server: string;
+  drafts: Record<string, Draft>;
+  runs: Record<string, Run>;
+  setTab(tab: PlaygroundTab): void;
+  select(tool: string | null): void;
+  setSearch(search: string): void;
+  setServer(server: string): void;
+  draftOf(tool: string): Draft;
+  setValues(tool: string, values: JsonObject): void;
+  setRaw(tool: string, raw: string): void;
+  setMode(tool: string, mode: ArgumentsMode): void;
+  run(tool: string): Promise<void>;
+  cancel(tool: string): Promise<void>;
+  onProgress(payload: { callId: string; progress: number; total?: number; message?: string }): void;
+  /** Loads a call of the history into the form (to re-run or edit). */
+  restore(entry: HistorySummary): void;
+}
+
+export const EMPTY_DRAFT: Draft = { values: {}, raw: '{}', mode: 'form', rawError: null };
+
+let nextCall = 1;
+
+export function createPlaygroundSlice({ api, get, patch }: SliceContext): PlaygroundSlice {
+  const setDraft = (tool: string, change: (draft: Draft) => Draft) =>
+    patch('playground', (playground) => ({ drafts: { ...playground.drafts, [tool]: change(playground.drafts[tool] ?? EMPTY_DRAFT) } }));
+  const setRun = (tool: string, change: (run: Run | undefined) => Run) => patch('playground', (playground) => ({ runs: { ...playground.runs, [tool]: change(playground.runs[tool]) } }));
+
+  return {
+    tab: 'tools',
+    selected: null,
+    search: '',
+    server: '',
+    drafts: {},
+    runs: {},
+    setTab: (tab) => patch('playground', { tab }),
+    select: (selected) => patch('playground', { selected }),
+    setSearch: (search) => patch('playground', { search }),
+    setServer: (server) => patch('playground', { server }),
+    draftOf: (tool) => get().playground.drafts[tool] ?? EMPTY_DRAFT,
+    setValues: (tool, values) => setDraft(tool, (draft) => ({ ...draft, values, raw: JSON.stringify(values, null, 2), rawError: null })),
+    setRaw: (tool, raw) =>
+      setDraft(tool, (draft) => {
+        try {
+          const parsed: unknown = raw.trim() === '' ? {} : JSON.parse(raw);
+          if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ...draft, raw, rawError: 'the arguments must be a JSON object' };
+          return { ...draft, raw, values: parsed as JsonObject, rawError: null };
+        } catch (error) {
+          return { ...draft, raw, rawError: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    setMode: (tool, mode) =>
+      setDraft(tool, (draft) => {
+        // Back to the form from JSON that does not parse: keep the text, the form shows the last good values.
+        if (mode === 'json' && draft.rawError === null) return { ...draft, mode, raw: JSON.stringify(draft.values, null, 2) };
+        return { ...draft, mode };
+      }),
+    run: async (tool) => {
+      const draft = get().playground.draftOf(tool);
+      if (draft.mode === 'json' && draft.rawError) {
+        get().app.toast('error', `The arguments are not valid JSON: ${draft.rawError}`);
+        return;
+      }
+      if (get().playground.runs[tool]?.running) return;
+      const callId = `call-${Date.now().toString(36)}-${nextCall++}`;
+      setRun(tool, () => ({ callId, startedAt: Date.now(), running: true, progress: null, outcome: null, error: null }));
+      try {
+        const outcome = await call(api, 'tools.call', { callId, name: tool, arguments: draft.values });
+        setRun(tool, (run) => (run?.callId === callId ? { ...run, running: false, outcome } : run!));
+      } catch (error) {
+        const apiError: ApiError = error instanceof CallError ? error.error : { code: 'failed', message: String(error) };
+        setRun(tool, (run) => (run?.callId === callId ? { ...run, running: false, error: apiError } : run!));
+      }
+    },
+    cancel: async (tool) => {
+      const run = get().playground.runs[tool];
+      if (!run?.running) return;
+      await get().app.attempt('cancel the call', () => call(api, 'tools.cancel', { callId: run.callId }));
+    },
+    onProgress: ({ callId, ...progress }) => {
+      const runs = get().playground.runs;
+      const tool = Object.keys(runs).find((name) => runs[name]!.callId === callId);
+      if (tool) setRun(tool, (run) => ({ ...run!, progress }));
+    },
+    restore: (entry) => {
+      setDraft(entry.tool, (draft) => ({ ...draft, values: entry.arguments, raw: JSON.stringify(entry.arguments, null, 2), rawError: null }));
+      patch('playground', { selected: entry.tool, tab: 'tools' });
+    },
+  };
+}

@@ -1,0 +1,216 @@
+// The window end to end, in a browser: Debian's Chromium (playwright-core) against `switchboard serve` on a temporary
+// data dir with real servers (server-everything, fixtures). It needs the build (`npm run build`; `npm ci` does it).
+// On failure, a screenshot of every page goes to test-results/.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { binOf, fixture, removeTempDirs, repoRoot, tempDir } from '../helpers/fs.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PAGES = ['servers', 'playground', 'logs', 'traces', 'clients', 'terminal'] as const;
+const everythingBin = binOf('@modelcontextprotocol/server-everything', 'dist/index.js');
+const missing = ['dist/electron/cli/main.js', 'dist/renderer/index.html'].filter((file) => !fs.existsSync(path.join(repoRoot, file)));
+const skipReason = !fs.existsSync(CHROMIUM) ? 'skipped: /usr/bin/chromium is not installed' : '';
+
+let serve: ChildProcessWithoutNullStreams | undefined;
+let serveExited: Promise<number | null>;
+let serveOutput = '';
+let context: BrowserContext;
+let page: Page;
+let signInUrl: string;
+let base: string;
+let dataDir: string;
+let home: string;
+
+describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard serve ${skipReason}`, () => {
+  beforeAll(async () => {
+    if (missing.length) throw new Error(`${missing.join(', ')} missing: run \`npm run build\` first`);
+    const dir = tempDir('switchboard-e2e-');
+    dataDir = path.join(dir, 'data');
+    home = path.join(dir, 'home');
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.mkdirSync(home, { recursive: true });
+    fs.writeFileSync(
+      path.join(dataDir, 'mcp.json'),
+      JSON.stringify({
+        mcpServers: {
+          everything: { command: process.execPath, args: [everythingBin, 'stdio'] },
+          flood: { command: process.execPath, args: [fixture('flood.mjs')], env: { FLOOD_LINES: '3' } },
+        },
+      }),
+    );
+    serve = spawn(process.execPath, [path.join(repoRoot, 'bin', 'switchboard.js'), 'serve', '--data-dir', dataDir, '--port', '0'], {
+      cwd: repoRoot,
+      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), SWITCHBOARD_TOKEN: '' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    serve.stdout.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
+    serve.stderr.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
+    serveExited = new Promise((resolve) => serve!.once('exit', (code) => resolve(code)));
+    signInUrl = (await waitFor(() => /^UI: (\S+)$/m.exec(serveOutput), 'the UI line of serve', 30_000))[1]!;
+    base = new URL(signInUrl).origin;
+
+    const profile = tempDir('switchboard-chromium-');
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      env: { ...process.env, HOME: profile, XDG_CONFIG_HOME: profile },
+      viewport: { width: 1400, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+  });
+
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    if (serve && serve.exitCode === null) {
+      serve.kill('SIGTERM');
+      await Promise.race([serveExited, new Promise((resolve) => setTimeout(resolve, 8000))]);
+      serve.kill('SIGKILL');
+    }
+    removeTempDirs();
+  });
+
+  beforeEach(({ task, onTestFailed }) => {
+    onTestFailed(async () => {
+      const dir = path.join(repoRoot, 'test-results');
+      fs.mkdirSync(dir, { recursive: true });
+      const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+      for (const each of PAGES) {
+        await page.evaluate((p) => (location.hash = `#/${p}`), each).catch(() => {});
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: path.join(dir, `${name}--${each}.png`) }).catch(() => {});
+      }
+      fs.writeFileSync(path.join(dir, `${name}--serve.log`), serveOutput);
+    });
+  });
+
+  const goto = async (target: (typeof PAGES)[number]) => {
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: new RegExp(`^${target}`, 'i') }).click();
+    await page.locator(`main[data-page="${target}"]`).waitFor();
+  };
+
+  it('opens signed in from the printed URL, on a clean URL, and shows the servers ready', async () => {
+    await page.goto(signInUrl);
+    await page.locator('[data-ready="true"]').waitFor({ timeout: 20_000 });
+    expect(page.url()).not.toContain('token');
+    await page.locator('tr[data-server="everything"][data-state="ready"]').waitFor({ timeout: 30_000 });
+    await page.locator('tr[data-server="flood"][data-state="ready"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('servers-ready').textContent()).toContain('2/2');
+  });
+
+  it('moves between pages with the keyboard', async () => {
+    await page.locator('body').click();
+    for (const [index, target] of PAGES.entries()) {
+      await page.keyboard.press(`Alt+${index + 1}`);
+      await page.locator(`main[data-page="${target}"]`).waitFor();
+    }
+    await page.keyboard.press('Alt+1');
+  });
+
+  it('asks for the token without the cookie, and signs in with it', async () => {
+    await context.clearCookies();
+    await page.goto(base);
+    const token = page.getByLabel('Token');
+    await token.fill('not-the-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'not the token' }).waitFor();
+    await token.fill(new URL(signInUrl).searchParams.get('token')!);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('[data-ready="true"]').waitFor({ timeout: 20_000 });
+    await page.locator('tr[data-server="everything"]').waitFor();
+  });
+
+  it('adds a server through the form, which checks it as you type, and sees it become ready', async () => {
+    await goto('servers');
+    await page.getByRole('button', { name: 'Add server' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a server' });
+    await dialog.getByLabel('Name').fill('banner');
+    await dialog.getByRole('alert', { name: 'Problems' }).filter({ hasText: 'mcpServers.banner.command' }).waitFor();
+    await dialog.getByLabel('Command', { exact: true }).fill(process.execPath);
+    await dialog.getByLabel('Arguments (one per line)').fill(fixture('banner.mjs'));
+    await dialog.getByText('Valid', { exact: true }).waitFor();
+    await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('tr[data-server="banner"][data-state="ready"]').waitFor({ timeout: 30_000 });
+    const saved = JSON.parse(fs.readFileSync(path.join(dataDir, 'mcp.json'), 'utf8')) as { mcpServers: Record<string, { command: string; args: string[] }> };
+    expect(saved.mcpServers.banner).toEqual({ command: process.execPath, args: [fixture('banner.mjs')] });
+  });
+
+  it('calls everything__echo and everything__get-sum from the playground through the generated form', async () => {
+    await goto('playground');
+    await page.getByLabel('Search tools').fill('echo');
+    await page.locator('[data-tool="everything__echo"]').click();
+    await page.locator('.schema-form').getByLabel('message').fill('hello from the e2e test');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const result = page.getByRole('region', { name: 'Result' });
+    await result.filter({ hasText: 'Echo: hello from the e2e test' }).waitFor();
+    await expect.poll(() => result.getAttribute('data-status')).toBe('ok');
+
+    await page.getByLabel('Search tools').fill('get-sum');
+    await page.locator('[data-tool="everything__get-sum"]').click();
+    const form = page.locator('.schema-form');
+    await form.getByLabel(/^a\*?$/).fill('2');
+    await form.getByLabel(/^b\*?$/).fill('40');
+    await page.keyboard.press('Control+Enter');
+    await page.getByRole('region', { name: 'Result' }).filter({ hasText: '42' }).waitFor();
+  });
+
+  it('keeps both calls in the history, the logs and the traces', async () => {
+    await goto('playground');
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page.locator('[data-history="everything__echo"]').first().waitFor();
+    await page.locator('[data-history="everything__get-sum"]').first().click();
+    await page.getByRole('button', { name: 'Re-run' }).waitFor();
+
+    await goto('logs');
+    await page.getByLabel('Find text').fill('hello from the e2e test');
+    const line = page.locator('.log-row[data-kind="rpc"]').filter({ hasText: 'hello from the e2e test' }).first();
+    await line.waitFor({ timeout: 10_000 });
+    await line.click();
+    await page.getByRole('complementary', { name: 'Line detail' }).filter({ hasText: 'hello from the e2e test' }).waitFor();
+
+    await goto('traces');
+    const row = page.locator('tr[data-trace]').filter({ hasText: 'echo' }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await expect.poll(() => row.textContent()).toContain('switchboard-playground');
+    await row.click();
+    const trace = page.getByRole('region', { name: 'Trace' });
+    await trace.getByRole('list', { name: 'Timeline' }).filter({ hasText: 'upstream tools/call' }).waitFor();
+    await trace.filter({ hasText: 'hello from the e2e test' }).waitFor();
+  });
+
+  it("shows a server's stderr lines in the logs", async () => {
+    await goto('logs');
+    await page.getByLabel('Find text').fill('');
+    await page.getByLabel('Server').selectOption('flood');
+    await page.getByLabel('Stream').selectOption('stderr');
+    await page.locator('.log-row').filter({ hasText: 'flood done' }).waitFor({ timeout: 10_000 });
+    await page.getByLabel('Server').selectOption('');
+    await page.getByLabel('Stream').selectOption('');
+  });
+
+  it('runs a command in a terminal and shows its output', async () => {
+    await goto('terminal');
+    await page.getByRole('button', { name: 'New terminal' }).click();
+    const terminal = page.locator('.terminal-host:visible .xterm');
+    await terminal.waitFor();
+    await terminal.click();
+    await page.keyboard.type('echo e2e-$((6*7))');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.terminal-host:visible .xterm-rows').textContent(), { timeout: 15_000 }).toContain('e2e-42');
+  });
+
+  it('shows the Claude Desktop config on the Clients page', async () => {
+    await goto('clients');
+    const config = page.getByLabel('Claude Desktop config');
+    await config.waitFor();
+    const text = JSON.parse((await config.textContent())!) as { mcpServers: { switchboard: { command: string; args: string[] } } };
+    expect(text.mcpServers.switchboard.command).toBe(process.execPath);
+    expect(text.mcpServers.switchboard.args).toEqual([path.join(repoRoot, 'bin', 'switchboard.js'), 'connect', '--data-dir', dataDir]);
+    await expect.poll(() => page.getByTestId('endpoint').textContent()).toBe(`${base}/mcp`);
+  });
+});
