@@ -151,7 +151,7 @@ describe('the logs slice', () => {
   });
 
   it('fetches the whole message when a JSON-RPC line is selected', async () => {
-    const { store } = setup((b) => b.handle('logs.message', ({ id }) => ({ id, time: 0, hop: 'server', direction: 'in', session: null, server: 'a', method: 'tools/call', rpcId: '1', traceId: null, body: '{"full":true}' })));
+    const { store } = setup((b) => b.handle('logs.message', ({ id }) => ({ id, time: 0, hop: 'server' as const, direction: 'in' as const, session: null, server: 'a', method: 'tools/call', rpcId: '1', traceId: null, body: '{"full":true}' })));
     await store.getState().logs.select(rpc(5, '{"fu'));
     expect(store.getState().logs.detail?.body).toBe('{"full":true}');
   });
