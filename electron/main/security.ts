@@ -12,6 +12,8 @@ export const CONTENT_SECURITY_POLICY = [
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
+  // Tool results carry audio as data: URLs (the playground plays them).
+  "media-src 'self' data:",
   "font-src 'self'",
   "connect-src 'none'",
   "object-src 'none'",

@@ -83,15 +83,17 @@ function ToolsTab() {
           {shown.map((item) => (
             <li key={item.name}>
               <button type="button" role="option" aria-selected={item.name === selected} data-tool={item.name} onClick={() => select(item.name)}>
-                <span className="item-name">
-                  <span className="ellipsis">{item.name}</span>
+                <span className="item-name" style={{ wordBreak: 'break-all' }}>
+                  {item.name}
+                </span>
+                <span className="item-desc">
                   {annotationBadges(item).map(([kind, label]) => (
-                    <span key={label} className={`badge ${kind}`}>
+                    <span key={label} className={`badge ${kind}`} style={{ marginRight: 4 }}>
                       {label}
                     </span>
                   ))}
+                  {item.description}
                 </span>
-                <span className="item-desc">{item.description}</span>
               </button>
             </li>
           ))}

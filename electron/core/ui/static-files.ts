@@ -29,18 +29,15 @@ export function securityHeaders(host: string | undefined): Record<string, string
   };
 }
 
-/**
- * The browser UI's CSP: the same rules as the desktop window's, plus the WebSocket back to this server.
- * Inline styles are allowed (the terminal and virtual lists position rows with them); inline scripts are not.
- */
+/** The browser UI's CSP: the same rules as the desktop window's, plus the WebSocket back to this server. */
 export function uiContentSecurityPolicy(host: string | undefined): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "media-src 'self' data: blob:",
-    "font-src 'self' data:",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "media-src 'self' data:",
+    "font-src 'self'",
     `connect-src 'self'${host ? ` ws://${host}` : ''}`,
     "object-src 'none'",
     "base-uri 'none'",

@@ -18,6 +18,11 @@ describe('the window Content-Security-Policy', () => {
     expect(policy.get('style-src')).toEqual(["'self'"]);
   });
 
+  it('shows images and plays audio of tool results from data: URLs, and nothing remote', () => {
+    expect(policy.get('img-src')).toEqual(["'self'", 'data:']);
+    expect(policy.get('media-src')).toEqual(["'self'", 'data:']);
+  });
+
   it('gives the page no network: it talks to the app over IPC only', () => {
     expect(policy.get('connect-src')).toEqual(["'none'"]);
     expect(policy.get('object-src')).toEqual(["'none'"]);
