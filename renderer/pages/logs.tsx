@@ -18,6 +18,8 @@ export function LogsPage() {
   const skipped = useApp((s) => s.logs.skipped);
   const setPaused = useApp((s) => s.logs.setPaused);
   const selected = useApp((s) => s.logs.selected);
+  const detached = useApp((s) => s.logs.detached);
+  const reload = useApp((s) => s.logs.reload);
   const servers = useApp((s) => s.servers.statuses);
   const [text, setText] = useState(filter.text ?? '');
   const debounced = useDebounced(text, 250);
@@ -67,7 +69,12 @@ export function LogsPage() {
             {count.toLocaleString()} lines{older ? ' (older ones load as you scroll up)' : ''}
             {skipped > 0 ? ` · ${skipped.toLocaleString()} skipped in a flood (in the store)` : ''}
           </span>
-          <button type="button" aria-pressed={paused} onClick={() => setPaused(!paused)}>
+          {detached && (
+            <button type="button" onClick={() => void reload()} title="The newest lines were let go while you scrolled back">
+              Jump to the newest lines
+            </button>
+          )}
+          <button type="button" aria-pressed={paused} disabled={detached} onClick={() => setPaused(!paused)}>
             {paused ? `Resume${pending ? ` (${pending.toLocaleString()} new)` : ''}` : 'Pause'}
           </button>
         </div>
@@ -98,7 +105,7 @@ function toLocalInput(time: number): string {
 function LogList() {
   const items = useApp((s) => s.logs.items);
   const generation = useApp((s) => s.logs.generation);
-  const paused = useApp((s) => s.logs.paused);
+  const paused = useApp((s) => s.logs.paused || s.logs.detached);
   const selected = useApp((s) => s.logs.selected);
   const loading = useApp((s) => s.logs.loading);
   const { loadOlder, select } = useApp((s) => s.logs);

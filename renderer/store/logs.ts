@@ -23,6 +23,11 @@ export interface LogsSlice {
   detail: MessageRecord | null;
   /** Bumped when the list is replaced (the view jumps to the end). */
   generation: number;
+  /**
+   * Scrolled so far back that the newest lines were let go (memory stays bounded): the live tail stops until
+   * the person jumps back to the newest lines (`reload`).
+   */
+  detached: boolean;
   setFilter(change: Partial<LogFilter>): void;
   reload(): Promise<void>;
   loadOlder(): Promise<number>;
@@ -48,6 +53,7 @@ export function createLogsSlice({ api, get, patch }: SliceContext): LogsSlice {
     selected: null,
     detail: null,
     generation: 0,
+    detached: false,
     setFilter: (change) => {
       const filter = { ...get().logs.filter, ...change };
       for (const key of Object.keys(filter) as (keyof LogFilter)[]) if (filter[key] === undefined || filter[key] === '') delete filter[key];
@@ -63,7 +69,7 @@ export function createLogsSlice({ api, get, patch }: SliceContext): LogsSlice {
         patch('logs', { loading: false });
         return;
       }
-      patch('logs', (logs) => ({ items: page.items, older: page.next, loading: false, pending: [], skipped: 0, generation: logs.generation + 1 }));
+      patch('logs', (logs) => ({ items: page.items, older: page.next, loading: false, pending: [], skipped: 0, detached: false, generation: logs.generation + 1 }));
     },
     loadOlder: async () => {
       const { older, loading, filter } = get().logs;
@@ -78,11 +84,16 @@ export function createLogsSlice({ api, get, patch }: SliceContext): LogsSlice {
       }
       const seen = new Set(get().logs.items.map(keyOf));
       const fresh = page.items.filter((item) => !seen.has(keyOf(item)));
-      patch('logs', (logs) => ({ items: [...fresh, ...logs.items], older: page.next, loading: false }));
+      patch('logs', (logs) => {
+        const items = [...fresh, ...logs.items];
+        if (items.length <= MAX_LINES) return { items, older: page.next, loading: false };
+        return { items: items.slice(0, MAX_LINES), older: page.next, loading: false, detached: true, pending: [] };
+      });
       return fresh.length;
     },
     append: (incoming, skipped) => {
-      const { filter, paused } = get().logs;
+      const { filter, paused, detached } = get().logs;
+      if (detached) return; // In the store; shown again on the way back to the newest lines.
       const matching = incoming.filter((item) => matchesLogFilter(item, filter));
       if (matching.length === 0 && skipped === 0) return;
       if (paused) {

@@ -150,6 +150,24 @@ describe('the logs slice', () => {
     expect(result.older).toEqual({ log: 12, rpc: 11 });
   });
 
+  it('lets the newest lines go when scrolled back past MAX_LINES, and stops the tail until it returns to them', async () => {
+    const { bridge, store } = setup((b) =>
+      b.handle('logs.query', (args) => {
+        const end = args!.before?.log ?? MAX_LINES + 1;
+        const items = Array.from({ length: 1000 }, (_, i) => log(end - 1000 + i, 'x'));
+        return { items, next: { log: end - 1000, rpc: 0 } };
+      }),
+    );
+    await store.getState().logs.reload();
+    while (!store.getState().logs.detached) await store.getState().logs.loadOlder();
+    expect(store.getState().logs.items).toHaveLength(MAX_LINES);
+    bridge.emit('logs.appended', { items: [log(MAX_LINES + 5, 'new')], skipped: 0 });
+    expect(store.getState().logs.items.some((item) => item.id === MAX_LINES + 5)).toBe(false);
+    await store.getState().logs.reload();
+    expect(store.getState().logs).toMatchObject({ detached: false });
+    expect(store.getState().logs.items).toHaveLength(1000);
+  });
+
   it('fetches the whole message when a JSON-RPC line is selected', async () => {
     const { store } = setup((b) => b.handle('logs.message', ({ id }) => ({ id, time: 0, hop: 'server' as const, direction: 'in' as const, session: null, server: 'a', method: 'tools/call', rpcId: '1', traceId: null, body: '{"full":true}' })));
     await store.getState().logs.select(rpc(5, '{"fu'));
