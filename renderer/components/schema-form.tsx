@@ -1,6 +1,6 @@
 import Form from '@rjsf/core';
-import type { RJSFSchema, UiSchema } from '@rjsf/utils';
-import { useMemo } from 'react';
+import { getDefaultFormState, type RJSFSchema, type UiSchema } from '@rjsf/utils';
+import { useEffect, useMemo } from 'react';
 import type { JsonObject } from '../../shared/contract.ts';
 import { schemaValidator } from '../schema/validator.ts';
 
@@ -12,6 +12,13 @@ const UI_SCHEMA: UiSchema = { 'ui:submitButtonOptions': { norender: true } };
  */
 export function SchemaForm({ schema, values, onChange, idPrefix }: { schema: JsonObject; values: JsonObject; onChange: (values: JsonObject) => void; idPrefix: string }) {
   const prepared = useMemo(() => prepareSchema(schema), [schema]);
+  // A fresh form starts from the schema's defaults, so what runs is what the form shows.
+  useEffect(() => {
+    if (Object.keys(values).length > 0) return;
+    const defaults = getDefaultFormState(schemaValidator, prepared, {}, prepared) as JsonObject | undefined;
+    if (defaults && Object.keys(defaults).length > 0) onChange(defaults);
+    // Only when the schema changes: later edits are the person's.
+  }, [prepared]);
   return (
     <div className="schema-form">
       <Form

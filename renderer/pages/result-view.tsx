@@ -159,6 +159,8 @@ function parseJson(text: string): unknown {
 export function ResourceContentsView({ contents }: { contents: ResourceContents }) {
   if (contents.text !== undefined) return <TextView text={contents.text} />;
   if (contents.blob !== undefined) {
+    const text = isTextual(contents.mimeType) ? decodeBase64Text(contents.blob) : undefined;
+    if (text !== undefined) return <TextView text={text} />;
     if (contents.mimeType?.startsWith('image/')) return <img alt={contents.uri} src={`data:${contents.mimeType};base64,${contents.blob}`} />;
     if (contents.mimeType?.startsWith('audio/')) return <audio controls src={`data:${contents.mimeType};base64,${contents.blob}`} />;
     return (
@@ -168,6 +170,19 @@ export function ResourceContentsView({ contents }: { contents: ResourceContents 
     );
   }
   return <JsonView value={contents} />;
+}
+
+function isTextual(mimeType: string | undefined): boolean {
+  return mimeType !== undefined && (mimeType.startsWith('text/') || /[/+](json|xml|yaml|javascript)$/.test(mimeType));
+}
+
+/** A base64 blob of UTF-8 text, or undefined when it is not. */
+function decodeBase64Text(blob: string): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(blob), (c) => c.charCodeAt(0)));
+  } catch {
+    return undefined;
+  }
 }
 
 function ResourceLinkView({ block }: { block: Extract<ContentBlock, { type: 'resource_link' }> }) {

@@ -56,8 +56,9 @@ describe('the schema form', () => {
     expect(seen.values).toEqual({ tags: ['blue'] });
   });
 
-  it('offers an enum as a choice, with its default', () => {
+  it('offers an enum as a choice, starting from its default', () => {
     const seen = renderForm({ type: 'object', properties: { unit: { type: 'string', title: 'Unit', enum: ['celsius', 'fahrenheit'], default: 'celsius' } } });
+    expect(seen.values).toEqual({ unit: 'celsius' });
     const select = screen.getByLabelText(/^Unit/) as HTMLSelectElement;
     expect([...select.options].map((option) => option.textContent)).toEqual(expect.arrayContaining(['celsius', 'fahrenheit']));
     act(() => void fireEvent.change(select, { target: { value: select.options[[...select.options].findIndex((o) => o.textContent === 'fahrenheit')]!.value } }));
