@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { toJsonRpcCall, type HistoryEntry, type PromptInfo, type PromptRendered, type ResourceContents, type ToolInfo } from '../../shared/contract.ts';
 import { useBridge } from '../components/bridge-context.tsx';
-import { Badge, CopyButton, formatDuration, formatTime, JsonView } from '../components/common.tsx';
+import { Badge, CopyButton, formatDuration, formatTime, JsonView, moveFocusInList } from '../components/common.tsx';
 import { hasNoFields, SchemaForm } from '../components/schema-form.tsx';
 import { call } from '../store/call.ts';
 import { useApp } from '../store/index.ts';
@@ -79,7 +79,7 @@ function ToolsTab() {
             ))}
           </select>
         </div>
-        <ul aria-label="Tools" role="listbox">
+        <ul aria-label="Tools" role="listbox" onKeyDown={moveFocusInList}>
           {shown.map((item) => (
             <li key={item.name}>
               <button type="button" role="option" aria-selected={item.name === selected} data-tool={item.name} onClick={() => select(item.name)}>
@@ -234,7 +234,7 @@ function ResourcesTab() {
   return (
     <div className="split">
       <div className="list-pane">
-        <ul aria-label="Resources" role="listbox">
+        <ul aria-label="Resources" role="listbox" onKeyDown={moveFocusInList}>
           {resources.map((resource) => (
             <li key={resource.uri}>
               <button type="button" role="option" aria-selected={selected === resource.uri} onClick={() => void open(resource.uri)}>
@@ -320,7 +320,7 @@ function PromptsTab() {
   return (
     <div className="split">
       <div className="list-pane">
-        <ul aria-label="Prompts" role="listbox">
+        <ul aria-label="Prompts" role="listbox" onKeyDown={moveFocusInList}>
           {prompts.map((prompt) => (
             <li key={prompt.name}>
               <button type="button" role="option" aria-selected={selected?.name === prompt.name} onClick={() => setSelected(prompt)}>
@@ -404,7 +404,7 @@ function HistoryTab() {
             Clear
           </button>
         </div>
-        <ul aria-label="History" role="listbox">
+        <ul aria-label="History" role="listbox" onKeyDown={moveFocusInList}>
           {entries.map((entry) => (
             <li key={entry.id}>
               <button type="button" role="option" aria-selected={selected?.id === entry.id} data-history={entry.tool} onClick={() => void getEntry(entry.id).then((full) => full && setSelected(full))}>

@@ -41,7 +41,7 @@ export function TracesPage() {
           Refresh
         </button>
       </div>
-      <div className="split" style={{ gridTemplateColumns: 'minmax(420px, 45%) 1fr', flex: 1, minHeight: 0 }}>
+      <div className="split" style={{ gridTemplateColumns: 'minmax(560px, 50%) 1fr', flex: 1, minHeight: 0 }}>
         <div className="list-pane" style={{ overflow: 'auto' }}>
           <table className="grid" aria-label="Traces">
             <thead>
