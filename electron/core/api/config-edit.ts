@@ -6,6 +6,8 @@ import { ConfigError, parseConfig } from '../config/parse.ts';
 const SECRET_KEY = /token|secret|password|passwd|pwd|api[-_]?key|access[-_]?key|private[-_]?key|authorization|cookie|credential|auth/i;
 /** A value that is only references (`${secret:NAME}`, `${env:NAME}`) holds no secret itself. */
 const ONLY_REFERENCES = /^(\$\{[^}]+\}\s*)+$/;
+/** Values that are secrets whatever their name: credentials in a URL, well-known token prefixes, long random strings. */
+const SECRET_VALUE = /:\/\/[^\s/:@]+:[^\s/@]+@|^(sk-|sk_|ghp_|gho_|ghs_|github_pat_|xox[abpr]-|AKIA|glpat-|npm_)|^(?=.*\d)(?=.*[a-zA-Z])[A-Za-z0-9_\-+/=.]{32,}$/;
 
 const MASKABLE = ['env', 'headers'] as const;
 
@@ -23,7 +25,7 @@ export function maskEntry(name: string, entry: unknown): ServerEntryView {
     const map = copy[field];
     if (!isRecord(map)) continue;
     for (const [key, value] of Object.entries(map)) {
-      if (typeof value === 'string' && value !== '' && SECRET_KEY.test(key) && !ONLY_REFERENCES.test(value.trim())) {
+      if (typeof value === 'string' && value !== '' && (SECRET_KEY.test(key) || SECRET_VALUE.test(value)) && !ONLY_REFERENCES.test(value.trim())) {
         map[key] = MASKED_VALUE;
         masked.push(`${field}.${key}`);
       }
