@@ -45,7 +45,7 @@ export function TerminalPage() {
             <span key={tab.id} className="tab" role="tab" aria-selected={tab.id === active}>
               <button type="button" onClick={() => activate(tab.id)}>
                 {tab.title}
-                {tab.exitCode !== null ? ` (exited ${tab.exitCode})` : ''}
+                {tab.exitCode === -1 ? ' (closed: the connection dropped)' : tab.exitCode !== null ? ` (exited ${tab.exitCode})` : ''}
               </button>
               <button type="button" aria-label={`Close ${tab.title}`} onClick={() => void close(tab.id)}>
                 ✕

@@ -81,6 +81,7 @@ export function wireEvents(api: Bridge, store: AppStore): () => void {
       const previous = state().app.connection;
       state().app.setConnection(connection);
       if (connection === 'online' && previous !== 'online') void refreshAll(store);
+      if (connection !== 'online' && previous === 'online') state().terminals.markAllClosed();
     }),
   ];
   return () => {

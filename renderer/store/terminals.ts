@@ -13,6 +13,8 @@ export interface TerminalsSlice {
   close(id: string): Promise<void>;
   activate(id: string): void;
   markExited(id: string, exitCode: number): void;
+  /** The connection dropped: the core closed this window's terminals with it. */
+  markAllClosed(): void;
   write(id: string, data: string): void;
   resize(id: string, cols: number, rows: number): void;
 }
@@ -66,6 +68,7 @@ export function createTerminalsSlice({ api, get, patch }: SliceContext): Termina
     },
     activate: (active) => patch('terminals', { active }),
     markExited: (id, exitCode) => patch('terminals', (terminals) => ({ tabs: terminals.tabs.map((tab) => (tab.id === id ? { ...tab, exitCode } : tab)) })),
+    markAllClosed: () => patch('terminals', (terminals) => ({ tabs: terminals.tabs.map((tab) => (tab.exitCode === null ? { ...tab, exitCode: -1 } : tab)) })),
     write: (id, data) => void api.invoke('terminal.write', { id, data }),
     resize: (id, cols, rows) => void api.invoke('terminal.resize', { id, cols, rows }),
   };

@@ -42,15 +42,7 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
         },
       }),
     );
-    serve = spawn(process.execPath, [path.join(repoRoot, 'bin', 'switchboard.js'), 'serve', '--data-dir', dataDir, '--port', '0'], {
-      cwd: repoRoot,
-      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), SWITCHBOARD_TOKEN: '' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    serve.stdout.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
-    serve.stderr.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
-    serveExited = new Promise((resolve) => serve!.once('exit', (code) => resolve(code)));
-    signInUrl = (await waitFor(() => /^UI: (\S+)$/m.exec(serveOutput), 'the UI line of serve', 30_000))[1]!;
+    signInUrl = await startServe('0');
     base = new URL(signInUrl).origin;
 
     const profile = tempDir('switchboard-chromium-');
@@ -66,13 +58,33 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
 
   afterAll(async () => {
     await context?.close().catch(() => {});
-    if (serve && serve.exitCode === null) {
-      serve.kill('SIGTERM');
-      await Promise.race([serveExited, new Promise((resolve) => setTimeout(resolve, 8000))]);
-      serve.kill('SIGKILL');
-    }
+    await stopServe();
     removeTempDirs();
   });
+
+  /** `switchboard serve` with the UI on the temporary data dir; resolves with its `UI:` URL. */
+  async function startServe(port: string): Promise<string> {
+    serveOutput = '';
+    serve = spawn(process.execPath, [path.join(repoRoot, 'bin', 'switchboard.js'), 'serve', '--data-dir', dataDir, '--port', port], {
+      cwd: repoRoot,
+      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), SWITCHBOARD_TOKEN: '' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    serve.stdout.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
+    serve.stderr.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
+    const child = serve;
+    serveExited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    return (await waitFor(() => /^UI: (\S+)$/m.exec(serveOutput), 'the UI line of serve', 30_000))[1]!;
+  }
+
+  /** SIGTERM (serve stops every server), then SIGKILL if it hangs. */
+  async function stopServe(): Promise<number | null> {
+    if (!serve || serve.exitCode !== null || serve.signalCode !== null) return serve?.exitCode ?? null;
+    serve.kill('SIGTERM');
+    const code = await Promise.race([serveExited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 8000))]);
+    serve.kill('SIGKILL');
+    return code;
+  }
 
   beforeEach(({ task, onTestFailed }) => {
     onTestFailed(async () => {
@@ -212,5 +224,15 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     expect(text.mcpServers.switchboard.command).toBe(process.execPath);
     expect(text.mcpServers.switchboard.args).toEqual([path.join(repoRoot, 'bin', 'switchboard.js'), 'connect', '--data-dir', dataDir]);
     await expect.poll(() => page.getByTestId('endpoint').textContent()).toBe(`${base}/mcp`);
+  });
+
+  it('reconnects by itself when Switchboard restarts, and shows the servers again', async () => {
+    await goto('servers');
+    expect(await stopServe()).toBe(0);
+    await page.locator('[data-ready="false"]').waitFor({ timeout: 10_000 });
+    await page.getByRole('status').filter({ hasText: 'reconnecting' }).waitFor();
+    await startServe(new URL(base).port);
+    await page.locator('[data-ready="true"]').waitFor({ timeout: 30_000 });
+    await page.locator('tr[data-server="everything"][data-state="ready"]').waitFor({ timeout: 30_000 });
   });
 });
