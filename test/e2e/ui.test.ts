@@ -12,7 +12,7 @@ import { waitFor } from '../helpers/wait.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const PAGES = ['servers', 'playground', 'logs', 'traces', 'clients', 'terminal'] as const;
 const everythingBin = binOf('@modelcontextprotocol/server-everything', 'dist/index.js');
-const missing = ['dist/electron/cli/main.js', 'dist/renderer/index.html'].filter((file) => !fs.existsSync(path.join(repoRoot, file)));
+const BUILT = ['dist/electron/cli/main.js', 'dist/renderer/index.html'];
 const skipReason = !fs.existsSync(CHROMIUM) ? 'skipped: /usr/bin/chromium is not installed' : '';
 
 let serve: ChildProcessWithoutNullStreams | undefined;
@@ -27,7 +27,8 @@ let home: string;
 
 describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard serve ${skipReason}`, () => {
   beforeAll(async () => {
-    if (missing.length) throw new Error(`${missing.join(', ')} missing: run \`npm run build\` first`);
+    // A build running beside the tests empties dist/renderer for a moment: wait for it rather than fail.
+    await waitFor(() => BUILT.every((file) => fs.existsSync(path.join(repoRoot, file))), `${BUILT.join(' and ')} (run \`npm run build\` first)`, 60_000, 200);
     const dir = tempDir('switchboard-e2e-');
     dataDir = path.join(dir, 'data');
     home = path.join(dir, 'home');
