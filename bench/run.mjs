@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --soak] [-- --only calls,sessions] [-- --runs N] [-- --no-build] [-- --profile]
+// npm run bench [-- --quick] [-- --soak [--soak-minutes N]] [-- --only calls,sessions,…] [-- --runs N] [-- --no-build]
+//                [-- --profile | --no-profile] [-- --serve-flags="--max-semi-space-size=2"]
 //
 // Measures Switchboard against direct stdio and two peers (supergateway, mcp-proxy) on this machine, writes
 // bench/results/<time>.json and .md, and prints the markdown table with the issue's targets. Every process
@@ -10,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stopLoad } from './lib/load.mjs';
-import { ROOT, removeTemporaryDirs } from './lib/paths.mjs';
+import { ROOT, removeTemporaryDirs, setServeFlags, snapshotBuild } from './lib/paths.mjs';
 import { stopAll, sweepSync } from './lib/procs.mjs';
 import { evaluateTargets, markdownReport } from './lib/report.mjs';
 import { acrossRuns } from './lib/stats.mjs';
@@ -33,6 +34,8 @@ const { values: args } = parseArgs({
     runs: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     profile: { type: 'boolean' },
+    'no-profile': { type: 'boolean', default: false },
+    'serve-flags': { type: 'string', default: '' },
   },
   strict: true,
 });
@@ -43,6 +46,9 @@ const settings = args.quick
   : { runs: 5, durationMs: 3000, warmupMs: 500, memoryCalls: 100_000, floodMs: 10_000, profileMs: 15_000, profile: true };
 if (args.runs) settings.runs = Number(args.runs);
 if (args.profile !== undefined) settings.profile = args.profile;
+if (args['no-profile']) settings.profile = false;
+const serveFlags = args['serve-flags'].split(/\s+/).filter(Boolean);
+setServeFlags(serveFlags);
 const soakMs = args.soak ? Number(args['soak-minutes']) * 60_000 : 0;
 const selected = args.only ? args.only.split(',').map((name) => name.trim()) : Object.keys(WORKLOADS);
 for (const name of selected) if (!WORKLOADS[name] && name !== 'profile') throw new Error(`unknown workload "${name}" (${[...Object.keys(WORKLOADS), 'profile'].join(', ')})`);
@@ -76,11 +82,15 @@ process.on('warning', (warning) => {
   warnings.set(key, (warnings.get(key) ?? 0) + 1);
 });
 
+/** The commit measured, and which product files differed from it when the build was taken. */
 function gitCommit() {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'electron', 'shared'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${commit} (product code modified)` : commit;
+    const modified = execFileSync('git', ['status', '--porcelain', '--', 'electron', 'shared'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.slice(3));
+    return modified.length ? `${commit} plus uncommitted changes to ${modified.join(', ')}` : commit;
   } catch {
     return 'unknown';
   }
@@ -92,6 +102,8 @@ async function main() {
     const built = spawnSync('npm', ['run', '--silent', 'build:node'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
     if (built.status !== 0) throw new Error('npm run build:node failed');
   }
+  const commit = gitCommit();
+  snapshotBuild();
   const meta = {
     date: new Date().toISOString(),
     mode: args.quick ? 'quick' : 'full',
@@ -100,8 +112,9 @@ async function main() {
     node: process.version,
     os: `${os.type()} ${os.release()}`,
     loadAverage: os.loadavg(),
-    commit: gitCommit(),
+    commit,
     soakMs,
+    serveFlags,
     ...settings,
   };
   const figures = [];

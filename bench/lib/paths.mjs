@@ -45,6 +45,27 @@ export function directPath() {
   return { name: 'direct', target: { kind: 'stdio', ...servers.everything() }, tool: (_server, tool) => tool, stop: async () => ({ leftovers: 0 }) };
 }
 
+/** Where `switchboard serve` runs from: the checkout, or the snapshot `snapshotBuild` made of it. */
+let serveRoot = ROOT;
+
+/**
+ * Copies the built app (bin/, dist/, resources/, package.json; node_modules linked) to a scratch dir and
+ * runs serve from there: a rebuild of dist/ in the middle of a run (tests, another engineer) then cannot
+ * change what the later workloads measure.
+ */
+export function snapshotBuild() {
+  const dir = temporaryDir('build');
+  for (const entry of ['bin', 'dist', 'resources', 'package.json']) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  serveRoot = dir;
+}
+
+/** Extra Node flags for every `switchboard serve` (`--serve-flags`: try a runtime setting without a code change). */
+let serveFlags = [];
+export function setServeFlags(flags) {
+  serveFlags = flags;
+}
+
 /**
  * `switchboard serve` from this checkout (dist/, built by run.mjs) with the given `mcpServers` map.
  * Resolves once /health says every server is ready (unless `waitReady` is false).
@@ -55,10 +76,10 @@ export async function startSwitchboard(mcpServers, { label = 'switchboard', node
   fs.writeFileSync(configFile, JSON.stringify({ mcpServers }, null, 2));
   const token = crypto.randomBytes(24).toString('hex');
   const spawnedAt = performance.now();
-  const child = startProcess(NODE, [path.join(ROOT, 'bin', 'switchboard.js'), 'serve', '--config', configFile, '--data-dir', path.join(dir, 'data'), '--port', '0', '--no-ui'], {
+  const child = startProcess(NODE, [path.join(serveRoot, 'bin', 'switchboard.js'), 'serve', '--config', configFile, '--data-dir', path.join(dir, 'data'), '--port', '0', '--no-ui'], {
     name: label,
     env: { ...process.env, SWITCHBOARD_TOKEN: token },
-    nodeFlags,
+    nodeFlags: [...serveFlags, ...nodeFlags],
   });
   const stderrTail = drain(child, 'stderr');
   child.stdout.resume();

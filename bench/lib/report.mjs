@@ -119,6 +119,7 @@ export function markdownReport(result) {
   const lines = [];
   lines.push(`### Run of ${meta.date} (${meta.mode})`, '');
   lines.push(`${meta.cpus} cores (${meta.cpuModel}), Node ${meta.node}, ${meta.os}; load average at start ${meta.loadAverage.map((l) => l.toFixed(2)).join(' / ')}; commit ${meta.commit}.`);
+  if (meta.serveFlags?.length) lines.push(`serve ran with extra Node flags: \`${meta.serveFlags.join(' ')}\` (an experiment, not the product's defaults).`);
   lines.push(`${meta.runs} runs per figure (paths alternating), ${meta.durationMs} ms per measurement after ${meta.warmupMs} ms of warm-up. Median, with the range of the runs.`, '');
   lines.push('| Workload | Path | Client | Metric | Median | Range (min–max) | Spread |', '|---|---|---|---|---:|---|---:|');
   for (const f of figures) {
