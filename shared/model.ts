@@ -156,6 +156,8 @@ export const SpanSchema = z.object({
   error: z.string().nullable(),
   /** The JSON-RPC id of the client's request (root spans). */
   rpcId: z.string().nullable(),
+  /** The request the gateway received (its parent, if any, is the client's own span). */
+  root: z.boolean().optional(),
   /** Steps recorded with their root span (route, upstream call, respond); getTrace flattens them. */
   get steps() {
     return z.array(SpanSchema).optional();

@@ -92,7 +92,7 @@ function TraceDetail() {
   const detail = useApp((s) => s.traces.detail);
   const selected = useApp((s) => s.traces.selected);
   if (!detail) return <p className="muted">Loading {selected}…</p>;
-  const root = detail.spans.find((span) => span.parentSpanId === null) ?? detail.spans[0];
+  const root = detail.spans.find((span) => span.root) ?? detail.spans[0];
   return (
     <section className="stack" aria-label="Trace">
       {root && (

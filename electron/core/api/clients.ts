@@ -14,7 +14,7 @@ export function recentSessions(store: Store, now = Date.now(), playgroundPrefix 
     .prepare(
       `SELECT session, client, MIN(start) AS first, MAX(start + duration_ms) AS last, COUNT(*) AS requests
        FROM spans
-       WHERE parent_span_id IS NULL AND start >= ? AND (session IS NULL OR substr(session, 1, ?) != ?)
+       WHERE is_root = 1 AND start >= ? AND (session IS NULL OR substr(session, 1, ?) != ?)
        GROUP BY COALESCE(session, 'client:' || COALESCE(client, ''))
        ORDER BY last DESC LIMIT 100`,
     )

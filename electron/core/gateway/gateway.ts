@@ -357,6 +357,8 @@ export class Gateway implements Disposable {
       return presented;
     } catch (error) {
       call.end(input.signal.aborted ? 'cancelled' : 'error', errorText(error));
+      // A cancelled call has no result: the error ends the request (and its trace, as cancelled).
+      if (input.signal.aborted) throw error;
       return rethrowOrResult(error, origin.server, upstream.timeoutMs);
     } finally {
       untrack();

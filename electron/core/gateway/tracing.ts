@@ -91,6 +91,7 @@ export class ActiveSpan {
       ...this.attributes,
       status,
       error,
+      ...(this.parent ? {} : { root: true }),
       ...(this.steps.length > 0 ? { steps: this.steps } : {}),
     };
     if (this.parent && !this.parent.ended) this.parent.steps.push(span);

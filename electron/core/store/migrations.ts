@@ -96,4 +96,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE spans ADD COLUMN steps TEXT;
   DROP INDEX messages_time;
   `,
+  // 5: a trace's root is marked as such: a request that continues the client's own trace (W3C traceparent)
+  // has a parent span, outside Switchboard, and was missing from the list of traced requests.
+  `
+  ALTER TABLE spans ADD COLUMN is_root INTEGER NOT NULL DEFAULT 0;
+  UPDATE spans SET is_root = 1 WHERE parent_span_id IS NULL;
+  DROP INDEX spans_roots;
+  CREATE INDEX spans_roots ON spans(start) WHERE is_root = 1;
+  `,
 ];

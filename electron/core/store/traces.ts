@@ -30,15 +30,15 @@ export class TraceBook implements Disposable {
     options: BatchOptions = {},
   ) {
     const insertSpan = db.prepare(
-      `INSERT INTO spans (trace_id, span_id, parent_span_id, name, start, duration_ms, method, session, client, server, tool, status, error, rpc_id, steps)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO spans (trace_id, span_id, parent_span_id, name, start, duration_ms, method, session, client, server, tool, status, error, rpc_id, steps, is_root)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertMessage = db.prepare(
       `INSERT INTO messages (time, hop, direction, session, server, method, rpc_id, trace_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.spans = new BatchWriter(
       db.transaction((spans: Span[]) => {
-        for (const s of spans) insertSpan.run(s.traceId, s.spanId, s.parentSpanId, s.name, s.start, s.durationMs, s.method, s.session, s.client, s.server, s.tool, s.status, s.error, s.rpcId, s.steps ? JSON.stringify(s.steps) : null);
+        for (const s of spans) insertSpan.run(s.traceId, s.spanId, s.parentSpanId, s.name, s.start, s.durationMs, s.method, s.session, s.client, s.server, s.tool, s.status, s.error, s.rpcId, s.steps ? JSON.stringify(s.steps) : null, s.root ? 1 : 0);
       }),
       options,
     );
@@ -69,7 +69,7 @@ export class TraceBook implements Disposable {
   /** Traced requests (root spans), newest last: the newest `limit` that match. */
   queryTraces(query: TraceQuery = {}): Span[] {
     this.flush();
-    const where = ['parent_span_id IS NULL'];
+    const where = ['is_root = 1'];
     const params: (string | number)[] = [];
     const equal = (column: string, value: string | undefined) => {
       if (value === undefined) return;
@@ -103,7 +103,7 @@ export class TraceBook implements Disposable {
     const rows = (this.db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start, id').all(traceId) as SpanRow[]).map(toSpan);
     // A root row holds its steps; the trace is every span, flat, in start order.
     const spans = rows.flatMap((span) => [withoutSteps(span), ...(span.steps ?? []).map(withoutSteps)]).sort((a, b) => a.start - b.start);
-    const root = spans.find((span) => span.parentSpanId === null) ?? spans[0];
+    const root = spans.find((span) => span.root) ?? spans[0];
     const messageRows =
       root?.session && root.rpcId
         ? (this.db
@@ -153,6 +153,7 @@ interface SpanRow {
   error: string | null;
   rpc_id: string | null;
   steps: string | null;
+  is_root: number;
 }
 
 interface MessageRow {
@@ -184,6 +185,7 @@ function toSpan(row: SpanRow): Span {
     status: row.status,
     error: row.error,
     rpcId: row.rpc_id,
+    ...(row.is_root ? { root: true } : {}),
     ...(row.steps ? { steps: JSON.parse(row.steps) as Span[] } : {}),
   };
 }

@@ -181,6 +181,8 @@ describe('what is recorded', () => {
     expect(spans.map((s) => s.name)).toEqual(['tools/call', 'route', 'upstream tools/call', 'respond']);
     const [root, , upstream] = spans;
     expect(root).toMatchObject({ parentSpanId: '00f067aa0ba902b7', client: 'trace-test-client', server: 'everything', tool: 'echo', status: 'ok', method: 'tools/call' });
+    // A request that continues the client's trace is still listed among the traced requests.
+    expect(gateway.app.store.traces.queryTraces({ traceId }).map((s) => s.spanId)).toEqual([root!.spanId]);
     expect(upstream!.parentSpanId).toBe(root!.spanId);
     expect(root!.durationMs).toBeGreaterThanOrEqual(upstream!.durationMs);
     // Both hops: the client's request and our answer, our request upstream (with our traceparent) and its answer.
@@ -192,6 +194,20 @@ describe('what is recorded', () => {
     // Secrets are redacted in what is kept.
     expect(messages[0]!.body).not.toContain('sk-secret-value');
     expect(messages[0]!.body).toContain('"api_key":"[redacted]"');
+  });
+
+  it.each([
+    ['the direct path', false],
+    ['the streaming path', true],
+  ])('records a cancelled call as cancelled (%s)', async (_path, withProgress) => {
+    const client = await connectClient(gateway.mcpUrl, 'legacy');
+    const controller = new AbortController();
+    const call = client.callTool({ name: 'fidelity__slow', arguments: { ms: 20_000 } }, { signal: controller.signal, ...(withProgress ? { onprogress: () => undefined } : {}) });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    controller.abort('changed my mind');
+    await expect(call).rejects.toThrow();
+    const trace = await waitFor(() => gateway.app.store.traces.queryTraces({ tool: 'slow', limit: 1 }).find((s) => s.status !== 'ok' || s.durationMs > 250), 'the trace of the cancelled call');
+    expect(trace.status).toBe('cancelled');
   });
 
   it('generates a trace for a call without one, and records errors and tool errors', async () => {
