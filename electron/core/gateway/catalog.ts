@@ -69,7 +69,9 @@ export class GatewayCatalog implements Disposable {
     this.rebuild();
   }
 
+  /** The current view; a change still waiting to be coalesced is applied first, so no request sees a stale one. */
   get snapshot(): CatalogSnapshot {
+    if (this.pending) this.rebuild();
     return this.snapshotValue;
   }
 

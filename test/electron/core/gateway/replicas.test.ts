@@ -28,10 +28,11 @@ describe('replicas', () => {
   });
 
   it('keeps serving from the other copy while one is down, and brings it back', async () => {
-    const gateway = await startGateway({ pool: nodeServer(fixture('dynamic.mjs'), { replicas: 2, restart: { initialDelayMs: 300, maxDelayMs: 300 } }) });
+    const gateway = await startGateway({ pool: nodeServer(fixture('dynamic.mjs'), { replicas: 2, restart: { initialDelayMs: 3000, maxDelayMs: 3000 } }) });
     await waitFor(() => gateway.app.supervisor.statuses()[0]?.replicas.ready === 2, 'both replicas ready');
     const [first, second] = gateway.app.supervisor.replicas('pool');
     process.kill(second!.status().pid!, 'SIGKILL');
+    // The killed copy comes back only after its backoff (1.5 to 3 s): meanwhile every call goes to the other.
     await waitFor(() => gateway.app.supervisor.statuses()[0]?.replicas.ready === 1, 'one replica down');
     expect(gateway.app.supervisor.statuses()[0]!.state).toBe('ready');
     const client = await connectClient(gateway.mcpUrl, 'modern');
