@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [-- --soak [--soak-minutes N]] [-- --only calls,sessions,…] [-- --runs N] [-- --no-build]
 //                [-- --profile | --no-profile] [-- --serve-flags="--max-semi-space-size=2"]
+//                [-- --report bench/results/<time>.json]   (render an earlier run again, nothing is measured)
 //
 // Measures Switchboard against direct stdio and two peers (supergateway, mcp-proxy) on this machine, writes
 // bench/results/<time>.json and .md, and prints the markdown table with the issue's targets. Every process
@@ -13,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { stopLoad } from './lib/load.mjs';
 import { ROOT, removeTemporaryDirs, setServeFlags, snapshotBuild } from './lib/paths.mjs';
 import { stopAll, sweepSync } from './lib/procs.mjs';
+import { summarizeProfile } from './lib/profile.mjs';
 import { evaluateTargets, markdownReport } from './lib/report.mjs';
 import { acrossRuns } from './lib/stats.mjs';
 import { aggregateListWorkload } from './workloads/aggregate-list.mjs';
@@ -36,6 +38,7 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean' },
     'no-profile': { type: 'boolean', default: false },
     'serve-flags': { type: 'string', default: '' },
+    report: { type: 'string' },
   },
   strict: true,
 });
@@ -141,18 +144,31 @@ async function main() {
   }
   meta.warnings = Object.fromEntries(warnings);
   for (const [warning, count] of warnings) log(`warning seen ${count} time(s) in the harness: ${warning}`);
-  const targets = evaluateTargets(figures, meta);
-  const result = { meta, figures, targets, profile, soakSamples: ctx.soakSamples };
-  fs.mkdirSync(resultsDir, { recursive: true });
+  publish({ meta, figures, targets: evaluateTargets(figures, meta), profile, soakSamples: ctx.soakSamples }, path.join(resultsDir, stamp));
+}
+
+/** Writes <base>.json and <base>.md and prints the markdown. */
+function publish(result, base) {
+  fs.mkdirSync(path.dirname(base), { recursive: true });
   const markdown = markdownReport(result);
-  fs.writeFileSync(path.join(resultsDir, `${stamp}.json`), `${JSON.stringify(result, null, 2)}\n`);
-  fs.writeFileSync(path.join(resultsDir, `${stamp}.md`), `${markdown}\n`);
-  log(`results: bench/results/${stamp}.json and .md (${((performance.now() - startedAt) / 1000).toFixed(0)} s in all)`);
+  fs.writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  fs.writeFileSync(`${base}.md`, `${markdown}\n`);
+  log(`results: ${path.relative(ROOT, base)}.json and .md (${((performance.now() - startedAt) / 1000).toFixed(0)} s in all)`);
   process.stdout.write(`\n${markdown}\n`);
 }
 
+/** --report FILE: renders an earlier run again (targets re-evaluated, its CPU profile summarised again). */
+function rerender(file) {
+  const result = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const profileFile = result.profile?.file && path.join(ROOT, result.profile.file);
+  if (profileFile && fs.existsSync(profileFile)) result.profile = { ...result.profile, ...summarizeProfile(JSON.parse(fs.readFileSync(profileFile, 'utf8'))) };
+  result.targets = evaluateTargets(result.figures, result.meta);
+  publish(result, path.resolve(file).replace(/\.json$/, ''));
+}
+
 try {
-  await main();
+  if (args.report) rerender(args.report);
+  else await main();
 } catch (error) {
   log(`failed: ${error instanceof Error ? error.stack : String(error)}`);
   process.exitCode = 1;

@@ -4,31 +4,37 @@ import path from 'node:path';
 
 const SPECIAL = new Set(['(idle)', '(program)', '(garbage collector)', '(root)']);
 
+const filePath = (url) => (url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url);
+
+/** Our built code wherever serve ran from (the checkout or the harness's snapshot of it): `dist/electron/...`. */
+const ours = (file) => /\/(dist\/(?:electron|shared)\/.*)$/.exec(file)?.[1];
+
 /** Which part of the stack a frame belongs to. */
-export function areaOf(url, functionName, root) {
+export function areaOf(url, functionName) {
   if (SPECIAL.has(functionName)) return functionName;
   if (!url) return 'V8 builtins / native';
-  const file = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
+  const file = filePath(url);
   if (file.startsWith('node:')) return file.startsWith('node:internal/') ? `node:${file.split('/')[1]}` : file;
   const modules = file.lastIndexOf('/node_modules/');
   if (modules >= 0) {
     const rest = file.slice(modules + '/node_modules/'.length).split('/');
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
-  if (file.startsWith(root)) return `switchboard: ${path.relative(root, file).split('/').slice(0, 3).join('/')}`;
+  const own = ours(file);
+  if (own) return `switchboard: ${own.split('/').slice(0, 3).join('/')}`;
   return file;
 }
 
-function frameLabel(frame, root) {
+function frameLabel(frame) {
   const name = frame.functionName || '(anonymous)';
   if (!frame.url) return name;
-  const file = frame.url.startsWith('file://') ? decodeURIComponent(new URL(frame.url).pathname) : frame.url;
-  const short = file.includes('/node_modules/') ? file.slice(file.lastIndexOf('/node_modules/') + 14) : path.relative(root, file);
+  const file = filePath(frame.url);
+  const short = file.includes('/node_modules/') ? file.slice(file.lastIndexOf('/node_modules/') + 14) : (ours(file) ?? path.basename(file));
   return `${name} (${short}:${frame.lineNumber + 1})`;
 }
 
 /** { busyMs, totalMs, topSelf, topInclusiveOurs, areas } from a parsed .cpuprofile. */
-export function summarizeProfile(profile, root, { top = 25 } = {}) {
+export function summarizeProfile(profile, { top = 25 } = {}) {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -51,8 +57,8 @@ export function summarizeProfile(profile, root, { top = 25 } = {}) {
       idleUs += us;
       continue;
     }
-    const label = frameLabel(node.callFrame, root);
-    const area = areaOf(node.callFrame.url, node.callFrame.functionName, root);
+    const label = frameLabel(node.callFrame);
+    const area = areaOf(node.callFrame.url, node.callFrame.functionName);
     const entry = self.get(label) ?? { label, area, us: 0 };
     entry.us += us;
     self.set(label, entry);
@@ -61,10 +67,10 @@ export function summarizeProfile(profile, root, { top = 25 } = {}) {
     const seen = new Set();
     for (let walk = id; walk !== undefined; walk = parent.get(walk)) {
       const frame = nodes.get(walk).callFrame;
-      const key = frameLabel(frame, root);
+      const key = frameLabel(frame);
       if (seen.has(key) || SPECIAL.has(frame.functionName)) continue;
       seen.add(key);
-      const incl = inclusive.get(key) ?? { label: key, area: areaOf(frame.url, frame.functionName, root), us: 0 };
+      const incl = inclusive.get(key) ?? { label: key, area: areaOf(frame.url, frame.functionName), us: 0 };
       incl.us += us;
       inclusive.set(key, incl);
     }

@@ -23,7 +23,7 @@ export async function profileWorkload(ctx) {
   }
   const file = fs.readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile in ${dir}: did serve exit cleanly?`);
-  const summary = summarizeProfile(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')), ROOT);
+  const summary = summarizeProfile(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
   ctx.log(`profile: ${Math.round(result.throughput)} calls/s under the profiler; ${summary.busyMs} ms busy of ${summary.totalMs} ms; written to ${path.relative(ROOT, path.join(dir, file))}`);
   return { file: path.relative(ROOT, path.join(dir, file)), throughputUnderProfiler: result.throughput, calls: result.calls, ...summary };
 }
