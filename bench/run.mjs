@@ -45,7 +45,7 @@ const { values: args } = parseArgs({
 
 // --quick trades precision for time (under two minutes); the full run is what BENCHMARKS.md reports.
 const settings = args.quick
-  ? { runs: 2, durationMs: 400, warmupMs: 150, memoryCalls: 5_000, floodMs: 1500, profileMs: 5000, profile: false }
+  ? { runs: 2, durationMs: 300, warmupMs: 100, memoryCalls: 5_000, floodMs: 1500, profileMs: 5000, profile: false }
   : { runs: 5, durationMs: 3000, warmupMs: 500, memoryCalls: 100_000, floodMs: 10_000, profileMs: 15_000, profile: true };
 if (args.runs) settings.runs = Number(args.runs);
 if (args.profile !== undefined) settings.profile = args.profile;

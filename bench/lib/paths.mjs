@@ -1,5 +1,5 @@
 // The ways to reach the same upstream (server-everything over stdio): directly, through Switchboard, through
-// supergateway and through mcp-proxy. Each path is
+// supergateway and through mcp-proxy; plus the HTTP floor (no upstream at all). Each path is
 //   { name, target, tool(server, tool), pid?, stop() }
 // where `target` is what clients.mjs connects to ({ kind: 'stdio', command, args } or { kind: 'http', url, headers }).
 import crypto from 'node:crypto';
@@ -162,6 +162,22 @@ export async function startMcpProxy() {
     { name: 'mcp-proxy' },
   );
   return httpPeer('mcp-proxy', child, port);
+}
+
+/** The HTTP floor (fixtures/http-floor.mjs): keep-alive HTTP and JSON-RPC framing, nothing else. */
+export async function startHttpFloor() {
+  const child = startProcess(NODE, [path.join(FIXTURES, 'http-floor.mjs')], { name: 'http-floor' });
+  const stderrTail = drain(child, 'stderr');
+  let port;
+  try {
+    [, port] = await waitForLine(child, 'stdout', /listening on (\d+)\n/, 10_000, 'http-floor');
+  } catch (error) {
+    await stopProcess(child);
+    throw new Error(`${error.message}\n${stderrTail()}`, { cause: error });
+  }
+  child.stdout.resume();
+  assertLoopbackOnly(child.pid, 'http-floor');
+  return { name: 'http floor', pid: child.pid, child, target: { kind: 'http', url: `http://127.0.0.1:${port}/mcp`, headers: {} }, tool: (_server, tool) => tool, stop: () => stopProcess(child) };
 }
 
 async function httpPeer(name, child, port) {

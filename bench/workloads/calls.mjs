@@ -1,16 +1,24 @@
 // tools/call of server-everything's `echo`, one at a time, 32 and 256 in flight, on every path with both
-// clients. Paths alternate within each run (A B C D, then D C B A) so that drift on a shared machine
+// clients (and on the HTTP floor, which echoes by itself). Paths alternate within each run (A B C D, then D C B A) so that drift on a shared machine
 // (other processes, thermal) lands on every path alike.
 import { leanClient, sdkClient } from '../lib/clients.mjs';
 import { forDuration } from '../lib/load.mjs';
 import { rssMb } from '../lib/procs.mjs';
-import { directPath, startMcpProxy, startSupergateway, startSwitchboard, servers } from '../lib/paths.mjs';
+import { directPath, startHttpFloor, startMcpProxy, startSupergateway, startSwitchboard, servers } from '../lib/paths.mjs';
 
 export const CONCURRENCIES = [1, 32, 256];
 
 export async function callsWorkload(ctx) {
   ctx.log('calls: starting the paths');
-  const paths = [directPath(), await startSwitchboard({ everything: servers.everything() }, { label: 'switchboard-calls' }), await startSupergateway(), await startMcpProxy()];
+  // The HTTP floor is no gateway: it shows what keep-alive HTTP alone costs on this machine, so that the
+  // gateways' figures can be read as floor + their own work.
+  const paths = [
+    directPath(),
+    await startSwitchboard({ everything: servers.everything() }, { label: 'switchboard-calls' }),
+    await startSupergateway(),
+    await startMcpProxy(),
+    await startHttpFloor(),
+  ];
   const clients = [];
   try {
     for (const path of paths) {
