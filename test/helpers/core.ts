@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerState } from '../../shared/model.ts';
+import { isGroupAlive, signalGroup } from '../../electron/core/process/os-process.ts';
 import { Switchboard, type SwitchboardOptions } from '../../electron/core/switchboard.ts';
 import { repoRoot, tempDir } from './fs.ts';
 import { waitFor } from './wait.ts';
@@ -26,9 +27,24 @@ export async function startCore(servers: Record<string, unknown>, options: Parti
   return { app, dataDir, configPath };
 }
 
+/**
+ * Shuts every core down and fails the test if any process it started is still alive afterwards (those are
+ * killed first, so one leak does not spoil the next tests).
+ */
 export async function stopCores(): Promise<void> {
+  const registered = (app: Switchboard) => {
+    try {
+      return app.store.processes.list();
+    } catch {
+      return []; // The test shut this core down itself.
+    }
+  };
+  const started = [...running].flatMap((app) => registered(app).map((record) => ({ server: record.server, pgid: record.pgid })));
   await Promise.all([...running].map((app) => app.shutdown(5000)));
   running.clear();
+  const leaked = started.filter(({ pgid }) => isGroupAlive(pgid));
+  for (const { pgid } of leaked) signalGroup(pgid, 'SIGKILL');
+  if (leaked.length > 0) throw new Error(`processes left running after shutdown: ${leaked.map((l) => `${l.server} (group ${l.pgid})`).join(', ')}`);
 }
 
 /** Waits until server `name` is in `state` (any of them), and returns its status. */

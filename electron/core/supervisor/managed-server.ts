@@ -281,6 +281,8 @@ export class ManagedServer implements Disposable {
     }
     if (generation !== this.generation) return undefined;
 
+    // Everything that can fail is done before the spawn, so a failure can never leave a process behind.
+    const client = this.createClient(false);
     let child: ChildProcessWithoutNullStreams;
     try {
       child = spawn(...spawnArgs) as ChildProcessWithoutNullStreams;
@@ -313,9 +315,10 @@ export class ManagedServer implements Disposable {
     const stderrEnded = new Promise<void>((resolve) => child.stderr.once('close', () => resolve()));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.stderr.once('end', () => stderr.end());
-    const run: Run = { process: { child, pid, stderr, stderrEnded }, client: this.createClient(false), ended, stopping: false, failed: false, noiseSeen: false };
-    const stdio = new ChildStdioTransport(child.stdin, child.stdout, (line) => this.onNoise(run, line));
+    const run: Run = { process: { child, pid, stderr, stderrEnded }, client, ended, stopping: false, failed: false, noiseSeen: false };
+    // Owned from here on: whatever fails next, a stop or a failure tears this process group down.
     this.run = run;
+    const stdio = new ChildStdioTransport(child.stdin, child.stdout, (line) => this.onNoise(run, line));
     this.log('info', `started (pid ${pid}): ${commandLine}`);
     void ended.then((info) => this.onEnded(run, info));
     return { run, transport: this.host.decorateTransport?.(stdio, this.name) ?? stdio };
@@ -531,6 +534,8 @@ export class ManagedServer implements Disposable {
       if (outcome === 'killed') this.log('warn', `did not exit on SIGTERM; killed with SIGKILL`);
       if (outcome === 'survived') this.log('error', `process group ${local.pid} survived SIGKILL`);
     }
+    // The last lines (and the count of dropped ones) arrive once the pipe closes: wait for them, briefly.
+    await settlesWithin(local.stderrEnded, 500);
     local.stderr.dispose();
     this.host.registry.remove(local.pid);
   }

@@ -3,7 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusChange } from '../../../../shared/model.ts';
+import { parseConfig } from '../../../../electron/core/config/parse.ts';
 import { isGroupAlive } from '../../../../electron/core/process/os-process.ts';
+import { Store } from '../../../../electron/core/store/store.ts';
+import type { ServerHost } from '../../../../electron/core/supervisor/managed-server.ts';
+import { Supervisor } from '../../../../electron/core/supervisor/supervisor.ts';
 import { binOf, fixture, removeTempDirs, tempDir } from '../../../helpers/fs.ts';
 import { nodeServer, startCore, stopCores, waitForState } from '../../../helpers/core.ts';
 import { sleep, waitFor } from '../../../helpers/wait.ts';
@@ -247,5 +251,31 @@ describe('Shutdown', () => {
     await shutdown;
     expect(Date.now() - started).toBeLessThan(1500 + 2500); // the deadline, plus the SIGKILL wait at most
     for (const pid of pids) expect(isGroupAlive(pid)).toBe(false);
+  });
+});
+
+describe('A failure inside Switchboard while starting a server', () => {
+  it('fails the attempt with the reason and leaves no process behind', async () => {
+    const store = Store.open(tempDir());
+    const host: ServerHost = {
+      registry: store.processes,
+      log: () => undefined,
+      launchEnvironment: async () => ({ parentEnv: process.env, pathValue: process.env.PATH ?? '', variables: { node: { path: process.execPath, env: {} }, resources: '', dataDir: '', home: tempDir() } }),
+      clientInfo: { name: 'test', version: '1' },
+      configureClient: () => {
+        throw new Error('a bug of ours');
+      },
+    };
+    const supervisor = new Supervisor(host);
+    try {
+      await supervisor.apply(parseConfig(JSON.stringify({ mcpServers: { stubborn: { command: process.execPath, args: [fixture('hang.mjs')], restart: false } } }), 'mcp.json').servers);
+      await waitFor(() => supervisor.get('stubborn')!.status().state === 'failed', 'the failed state');
+      expect(supervisor.get('stubborn')!.status().lastError).toBe('internal error while starting: a bug of ours');
+      expect(store.processes.list()).toEqual([]);
+    } finally {
+      await supervisor.shutdown(2000);
+      supervisor.dispose();
+      store.dispose();
+    }
   });
 });
