@@ -57,11 +57,12 @@ export class ChildStdioTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed || this.stdin.destroyed) throw new Error('the server process is not running');
-    // Messages sent in the same tick go out in one write (one syscall) instead of one each.
+    // Messages sent in the same turn of the event loop (calls from many HTTP requests) go out in one
+    // write, one syscall, instead of one each.
     if (!this.corked) {
       this.corked = true;
       this.stdin.cork();
-      process.nextTick(() => {
+      setImmediate(() => {
         this.corked = false;
         this.stdin.uncork();
       });
