@@ -1,3 +1,5 @@
+import { contentSecurityPolicy } from '../../shared/csp.ts';
+
 /**
  * What the window may do, as plain data and predicates: its Content-Security-Policy, which links leave
  * the app, and which frames may call main. main.ts wires them to Electron.
@@ -7,20 +9,7 @@
  * The window's CSP: our own scripts and styles only (no inline code, no eval), images from the app or
  * data: URLs, and no network at all: the window talks to the app over IPC.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  // Tool results carry audio as data: URLs (the playground plays them).
-  "media-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'none'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy({ connectSrc: "'none'", formAction: "'none'" });
 
 /** Response headers with our CSP in place of any the response brought (header names are case-insensitive). */
 export function withContentSecurityPolicy(headers: Record<string, string[]> | undefined): Record<string, string[]> {

@@ -1,5 +1,6 @@
 import type { CallStatus, HistoryEntry, HistorySummary, JsonObject, ToolResult } from '../../../shared/contract.ts';
 import type { Db } from '../store/database.ts';
+import { Conditions } from '../store/conditions.ts';
 
 /** A finished call, to keep. */
 export interface NewHistoryEntry {
@@ -65,20 +66,10 @@ export class CallHistory {
 
   /** Newest first. */
   list(query: { tool?: string; beforeId?: number; limit?: number } = {}): HistorySummary[] {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (query.tool !== undefined) {
-      where.push('tool = ?');
-      params.push(query.tool);
-    }
-    if (query.beforeId !== undefined) {
-      where.push('id < ?');
-      params.push(query.beforeId);
-    }
-    params.push(query.limit ?? 200);
+    const where = new Conditions().equal('tool', query.tool).below('id', query.beforeId);
     const rows = this.db
-      .prepare(`SELECT id, time, tool, server, arguments, status, duration_ms, error, trace_id FROM tool_calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
-      .all(...params) as Omit<Row, 'result' | 'truncated'>[];
+      .prepare(`SELECT id, time, tool, server, arguments, status, duration_ms, error, trace_id FROM tool_calls ${where.sql} ORDER BY id DESC LIMIT ?`)
+      .all(...where.params, query.limit ?? 200) as Omit<Row, 'result' | 'truncated'>[];
     return rows.map(toSummary);
   }
 

@@ -1,5 +1,6 @@
 import { LOG_LEVELS, type LogEntry, type MessageRecord } from '../../../shared/model.ts';
 import type { LogCursor, LogFilter, LogItem, LogPage } from '../../../shared/contract.ts';
+import { Conditions } from '../store/conditions.ts';
 import type { Store } from '../store/store.ts';
 
 /** The start of a message body shown in a list line; the rest is one `logs.message` away. */
@@ -41,30 +42,13 @@ export function queryLogPage(store: Store, filter: LogFilter, before: LogCursor 
 
 function queryMessages(store: Store, filter: LogFilter, beforeId: number | undefined, limit: number): LogItem[] {
   store.traces.flush();
-  const where: string[] = [];
-  const params: (string | number)[] = [];
-  if (filter.server !== undefined) {
-    where.push('server = ?');
-    params.push(filter.server);
-  }
-  if (filter.text) {
-    where.push("body LIKE ? ESCAPE '\\'");
-    params.push(`%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  }
-  if (filter.since !== undefined) {
-    where.push('time >= ?');
-    params.push(filter.since);
-  }
-  if (filter.until !== undefined) {
-    where.push('time <= ?');
-    params.push(filter.until);
-  }
-  if (beforeId !== undefined) {
-    where.push('id < ?');
-    params.push(beforeId);
-  }
-  params.push(limit);
-  const rows = store.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`).all(...params) as MessageRow[];
+  const where = new Conditions()
+    .equal('server', filter.server)
+    .contains('body', filter.text)
+    .atLeast('time', filter.since)
+    .atMost('time', filter.until)
+    .below('id', beforeId);
+  const rows = store.db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages ${where.sql} ORDER BY id DESC LIMIT ?`).all(...where.params, limit) as MessageRow[];
   return rows.reverse().map(rpcItem);
 }
 

@@ -2,6 +2,7 @@ import { LOG_LEVELS, type LogEntry, type LogLevel, type LogQuery, type LogStream
 import { Emitter, type Event } from '../base/event.ts';
 import type { Disposable } from '../base/lifecycle.ts';
 import { BatchWriter, type BatchOptions } from './batch.ts';
+import { Conditions } from './conditions.ts';
 import type { Db } from './database.ts';
 
 /** A log line before it is stored. */
@@ -69,38 +70,16 @@ export class LogBook implements Disposable {
   /** Lines matching `query`, oldest first: the newest `limit` of them (before `beforeId`, when given). */
   query(query: LogQuery = {}): LogEntry[] {
     this.flush();
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (query.server !== undefined) {
-      where.push('server = ?');
-      params.push(query.server);
-    }
-    if (query.level !== undefined) {
-      where.push('level >= ?');
-      params.push(LOG_LEVELS.indexOf(query.level));
-    }
-    if (query.stream !== undefined) {
-      where.push('stream = ?');
-      params.push(query.stream);
-    }
-    if (query.text !== undefined && query.text !== '') {
-      where.push("message LIKE ? ESCAPE '\\'");
-      params.push(`%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    }
-    if (query.since !== undefined) {
-      where.push('time >= ?');
-      params.push(query.since);
-    }
-    if (query.until !== undefined) {
-      where.push('time <= ?');
-      params.push(query.until);
-    }
-    if (query.beforeId !== undefined) {
-      where.push('id < ?');
-      params.push(query.beforeId);
-    }
-    const sql = `SELECT id, time, server, stream, level, message FROM logs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    params.push(query.limit ?? 1000);
+    const where = new Conditions()
+      .equal('server', query.server)
+      .atLeast('level', query.level === undefined ? undefined : LOG_LEVELS.indexOf(query.level))
+      .equal('stream', query.stream)
+      .contains('message', query.text)
+      .atLeast('time', query.since)
+      .atMost('time', query.until)
+      .below('id', query.beforeId);
+    const sql = `SELECT id, time, server, stream, level, message FROM logs ${where.sql} ORDER BY id DESC LIMIT ?`;
+    const params = [...where.params, query.limit ?? 1000];
     const rows = this.db.prepare(sql).all(...params) as { id: number; time: number; server: string | null; stream: LogStream; level: number; message: string }[];
     return rows.reverse().map((row) => ({ ...row, level: LOG_LEVELS[row.level] ?? 'info' }));
   }

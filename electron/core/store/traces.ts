@@ -1,6 +1,7 @@
 import type { MessageRecord, Span, SpanStatus, TraceQuery } from '../../../shared/model.ts';
 import type { Disposable } from '../base/lifecycle.ts';
 import { BatchWriter, type BatchOptions } from './batch.ts';
+import { Conditions } from './conditions.ts';
 import type { Db } from './database.ts';
 
 /** A message to record; serialized (redacted, bounded) when its batch is written, not on the request path. */
@@ -69,28 +70,16 @@ export class TraceBook implements Disposable {
   /** Traced requests (root spans), newest last: the newest `limit` that match. */
   queryTraces(query: TraceQuery = {}): Span[] {
     this.flush();
-    const where = ['is_root = 1'];
-    const params: (string | number)[] = [];
-    const equal = (column: string, value: string | undefined) => {
-      if (value === undefined) return;
-      where.push(`${column} = ?`);
-      params.push(value);
-    };
-    equal('trace_id', query.traceId);
-    equal('session', query.session);
-    equal('server', query.server);
-    equal('tool', query.tool);
-    equal('status', query.status);
-    if (query.since !== undefined) {
-      where.push('start >= ?');
-      params.push(query.since);
-    }
-    if (query.until !== undefined) {
-      where.push('start <= ?');
-      params.push(query.until);
-    }
-    params.push(query.limit ?? 200);
-    const rows = this.db.prepare(`SELECT * FROM spans WHERE ${where.join(' AND ')} ORDER BY start DESC LIMIT ?`).all(...params) as SpanRow[];
+    const where = new Conditions()
+      .add('is_root = 1')
+      .equal('trace_id', query.traceId)
+      .equal('session', query.session)
+      .equal('server', query.server)
+      .equal('tool', query.tool)
+      .equal('status', query.status)
+      .atLeast('start', query.since)
+      .atMost('start', query.until);
+    const rows = this.db.prepare(`SELECT * FROM spans ${where.sql} ORDER BY start DESC LIMIT ?`).all(...where.params, query.limit ?? 200) as SpanRow[];
     return rows.reverse().map((row) => withoutSteps(toSpan(row)));
   }
 
@@ -116,20 +105,21 @@ export class TraceBook implements Disposable {
     return { spans, messages: messageRows.map(toMessage) };
   }
 
-  /** Recorded messages, newest last. */
-  queryMessages(query: { session?: string; server?: string; method?: string; limit?: number } = {}): MessageRecord[] {
+  /** Recorded messages matching every filter given, newest last: the newest `limit` (before `beforeId`). */
+  queryMessages(query: { session?: string; server?: string; method?: string; text?: string; since?: number; until?: number; beforeId?: number; limit?: number } = {}): MessageRecord[] {
     this.flush();
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    for (const [column, value] of [['session', query.session], ['server', query.server], ['method', query.method]] as const) {
-      if (value === undefined) continue;
-      where.push(`${column} = ?`);
-      params.push(value);
-    }
-    params.push(query.limit ?? 500);
-    const rows = this.db.prepare(`SELECT * FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`).all(...params) as MessageRow[];
+    const where = new Conditions()
+      .equal('session', query.session)
+      .equal('server', query.server)
+      .equal('method', query.method)
+      .contains('body', query.text)
+      .atLeast('time', query.since)
+      .atMost('time', query.until)
+      .below('id', query.beforeId);
+    const rows = this.db.prepare(`SELECT * FROM messages ${where.sql} ORDER BY id DESC LIMIT ?`).all(...where.params, query.limit ?? 500) as MessageRow[];
     return rows.reverse().map(toMessage);
   }
+
 
   dispose(): void {
     this.spans.dispose();

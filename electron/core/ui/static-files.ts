@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
+import { contentSecurityPolicy } from '../../../shared/csp.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -31,19 +32,7 @@ export function securityHeaders(host: string | undefined): Record<string, string
 
 /** The browser UI's CSP: the same rules as the desktop window's, plus the WebSocket back to this server. */
 export function uiContentSecurityPolicy(host: string | undefined): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "media-src 'self' data:",
-    "font-src 'self'",
-    `connect-src 'self'${host ? ` ws://${host}` : ''}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return contentSecurityPolicy({ connectSrc: `'self'${host ? ` ws://${host}` : ''}`, formAction: "'self'" });
 }
 
 /**
