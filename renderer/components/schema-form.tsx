@@ -37,10 +37,62 @@ export function SchemaForm({ schema, values, onChange, idPrefix }: { schema: Jso
   );
 }
 
-/** A tool schema as a form wants it: an object at the root (some servers omit `type`), no `$schema` to trip over. */
+/**
+ * A tool schema as a form wants it: an object at the root (some servers omit `type`), no `$schema` to trip over,
+ * and the shapes of choices MCP servers send (titled enums as `oneOf`/`anyOf` of `const`, legacy `enumNames`, arrays
+ * of such choices) in the form rjsf renders as a choice instead of "Unsupported field schema".
+ */
 export function prepareSchema(schema: JsonObject): RJSFSchema {
   const { $schema: _dialect, ...rest } = schema;
-  return { type: 'object', ...rest } as RJSFSchema;
+  return normalizeChoices({ type: 'object', ...rest }) as RJSFSchema;
+}
+
+/** Sub-schemas a schema holds, by keyword: one schema, a list of schemas, or a map of them. */
+const ONE = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains'];
+const LIST = ['anyOf', 'oneOf', 'allOf', 'prefixItems'];
+const MAP = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'];
+
+function normalizeChoices(node: unknown): unknown {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) return node;
+  const schema: JsonObject = { ...(node as JsonObject) };
+  for (const key of ONE) if (key in schema) schema[key] = Array.isArray(schema[key]) ? (schema[key] as unknown[]).map(normalizeChoices) : normalizeChoices(schema[key]);
+  for (const key of LIST) if (Array.isArray(schema[key])) schema[key] = (schema[key] as unknown[]).map(normalizeChoices);
+  for (const key of MAP) {
+    const map = schema[key];
+    if (typeof map === 'object' && map !== null && !Array.isArray(map)) schema[key] = Object.fromEntries(Object.entries(map).map(([name, sub]) => [name, normalizeChoices(sub)]));
+  }
+  // Legacy titled enum (`enumNames`, dropped by rjsf 6): the same choice as titled `oneOf` branches.
+  const { enum: values, enumNames: names } = schema;
+  if (Array.isArray(values) && Array.isArray(names) && names.length === values.length && schema.oneOf === undefined) {
+    schema.oneOf = values.map((value: unknown, index) => ({ const: value, title: String(names[index]) }));
+    delete schema.enum;
+    delete schema.enumNames;
+  }
+  // A choice of constants without a `type` (titled enums, as items of a multiple choice): rjsf needs the type.
+  const constants = choiceConstants(schema);
+  if (schema.type === undefined && constants) {
+    const types = new Set(constants.map((value) => (Number.isInteger(value) ? 'integer' : typeof value)));
+    if (types.size === 1 && ['string', 'integer', 'number', 'boolean'].includes([...types][0]!)) schema.type = [...types][0];
+    else if (types.size === 2 && types.has('integer') && types.has('number')) schema.type = 'number';
+  }
+  // An array of such choices is a multiple choice (rjsf shows one only when items are unique).
+  if (schema.type === 'array' && schema.uniqueItems === undefined && choiceConstants(schema.items) !== undefined) schema.uniqueItems = true;
+  return schema;
+}
+
+/** The constants a schema chooses between (`enum`, or `anyOf`/`oneOf` branches that are each one `const`). */
+function choiceConstants(node: unknown): unknown[] | undefined {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+  const schema = node as JsonObject;
+  if (Array.isArray(schema.enum)) return schema.enum;
+  const branches = schema.anyOf ?? schema.oneOf;
+  if (!Array.isArray(branches) || branches.length === 0) return undefined;
+  const constants: unknown[] = [];
+  for (const branch of branches) {
+    if (typeof branch !== 'object' || branch === null || !('const' in branch)) return undefined;
+    constants.push((branch as JsonObject).const);
+  }
+  return constants;
 }
 
 /** True when the schema has nothing to fill in. */

@@ -85,6 +85,35 @@ describe('the schema form', () => {
     expect(seen.values).toEqual({ target: { name: 'prod' } });
   });
 
+  it('offers titled choices sent as anyOf/oneOf of constants, alone and as a multiple choice (as MCP elicitations send them)', () => {
+    const seen = renderForm({
+      type: 'object',
+      properties: {
+        hero: { type: 'string', title: 'Hero', oneOf: [{ const: 'hero-1', title: 'Superman' }, { const: 'hero-2', title: 'Wonder Woman' }] },
+        fish: { type: 'array', title: 'Fish', items: { anyOf: [{ const: 'fish-1', title: 'Tuna' }, { const: 'fish-2', title: 'Salmon' }, { const: 'fish-3', title: 'Trout' }] } },
+      },
+    });
+    expect(document.body.textContent).not.toMatch(/Unsupported field schema/);
+    const fish = screen.getByLabelText(/^Fish/) as HTMLSelectElement;
+    expect(fish.multiple).toBe(true);
+    expect([...fish.options].map((option) => option.textContent)).toEqual(['Tuna', 'Salmon', 'Trout']);
+    fish.options[0]!.selected = true;
+    fish.options[2]!.selected = true;
+    act(() => void fireEvent.change(fish));
+    expect(seen.values.fish).toEqual(['fish-1', 'fish-3']);
+    const hero = screen.getByLabelText(/^Hero/) as HTMLSelectElement;
+    act(() => void fireEvent.change(hero, { target: { value: hero.options[[...hero.options].findIndex((o) => o.textContent === 'Wonder Woman')]!.value } }));
+    expect(seen.values).toEqual({ fish: ['fish-1', 'fish-3'], hero: 'hero-2' });
+  });
+
+  it('shows the names of a legacy titled enum (enumNames) and sends its values', () => {
+    const seen = renderForm({ type: 'object', properties: { pet: { type: 'string', title: 'Pet', enum: ['pet-1', 'pet-2'], enumNames: ['Cat', 'Dog'] } } });
+    const select = screen.getByLabelText(/^Pet/) as HTMLSelectElement;
+    expect([...select.options].map((option) => option.textContent)).toEqual(expect.arrayContaining(['Cat', 'Dog']));
+    act(() => void fireEvent.change(select, { target: { value: select.options[[...select.options].findIndex((o) => o.textContent === 'Dog')]!.value } }));
+    expect(seen.values).toEqual({ pet: 'pet-2' });
+  });
+
   it('shows what is wrong under the field, as you type', () => {
     renderForm({ type: 'object', properties: { count: { type: 'integer', title: 'Count', minimum: 1 } } });
     type(screen.getByLabelText(/^Count/), '0');
