@@ -114,7 +114,9 @@ function ToolDetail({ tool }: { tool: ToolInfo }) {
     <div
       className="stack"
       onKeyDown={(event) => {
-        if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        if (event.key !== 'Enter' || event.nativeEvent.isComposing) return;
+        // Ctrl+Enter anywhere (the JSON too); plain Enter in a one-line field, as a form submits.
+        if (event.ctrlKey || event.metaKey || (!event.shiftKey && !event.altKey && isOneLineField(event.target))) {
           event.preventDefault();
           void runTool(tool.name);
         }
@@ -191,13 +193,18 @@ function ToolDetail({ tool }: { tool: ToolInfo }) {
             </button>
           )}
           <CopyButton text={() => toJsonRpcCall(tool.name, draft.values)} label="Copy as JSON-RPC" />
-          <span className="muted">Ctrl+Enter runs</span>
+          <span className="muted">Enter in a field or Ctrl+Enter runs</span>
         </div>
         {run?.running && <Progress progress={run.progress} startedAt={run.startedAt} />}
       </div>
       {run && <ResultView run={run} args={draft.values} />}
     </div>
   );
+}
+
+/** A text, number, date… input: where Enter means "done" rather than a new line or a toggle. */
+function isOneLineField(target: EventTarget): boolean {
+  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'color', 'range'].includes(target.type);
 }
 
 function Progress({ progress, startedAt }: { progress: { progress: number; total?: number; message?: string } | null; startedAt: number }) {

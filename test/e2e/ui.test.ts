@@ -162,6 +162,10 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     const result = page.getByRole('region', { name: 'Result' });
     await result.filter({ hasText: 'Echo: hello from the e2e test' }).waitFor();
     await expect.poll(() => result.getAttribute('data-status')).toBe('ok');
+    // Enter in a one-line field runs the tool, as a form submits.
+    await page.locator('.schema-form').getByLabel('message').fill('sent with Enter');
+    await page.locator('.schema-form').getByLabel('message').press('Enter');
+    await result.filter({ hasText: 'Echo: sent with Enter' }).waitFor();
 
     await page.getByLabel('Search tools').fill('get-sum');
     await page.locator('[data-tool="everything__get-sum"]').click();
@@ -193,7 +197,8 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     await row.click();
     const trace = page.getByRole('region', { name: 'Trace' });
     await trace.getByRole('list', { name: 'Timeline' }).filter({ hasText: 'upstream tools/call' }).waitFor();
-    await trace.filter({ hasText: 'hello from the e2e test' }).waitFor();
+    // The newest echo call is the one sent with Enter.
+    await trace.filter({ hasText: 'sent with Enter' }).waitFor();
   });
 
   it("shows a server's stderr lines in the logs", async () => {
