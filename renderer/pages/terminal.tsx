@@ -76,8 +76,11 @@ function TerminalView({ tab, visible }: { tab: TerminalTab; visible: boolean }) 
     const element = host.current;
     if (!element) return;
     const xterm = new Terminal({ cursorBlink: true, fontSize: 13, scrollback: 5000, fontFamily: "ui-monospace, 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace" });
+    // Alt+1…6 switch pages, as everywhere in the window, instead of reaching the shell as Meta+digit.
+    xterm.attachCustomKeyEventHandler((event) => !(event.altKey && !event.ctrlKey && !event.metaKey && /^[1-6]$/.test(event.key)));
     const fitAddon = new FitAddon();
     xterm.loadAddon(fitAddon);
+    const styles = adoptInlineStyles(element);
     xterm.open(element);
     terminal.current = xterm;
     fit.current = fitAddon;
@@ -95,6 +98,7 @@ function TerminalView({ tab, visible }: { tab: TerminalTab; visible: boolean }) 
       resized.dispose();
       detach();
       xterm.dispose();
+      styles.dispose();
     };
   }, [tab.id, tab.command, tab.title, write, resize]);
 
@@ -109,4 +113,29 @@ function TerminalView({ tab, visible }: { tab: TerminalTab; visible: boolean }) 
       <div ref={host} aria-label={`Terminal ${tab.title}`} />
     </div>
   );
+}
+
+/**
+ * xterm's renderer styles its rows (colours, sizes, cursor) through <style> elements it writes at run time, which the
+ * window's CSP (`style-src 'self'`) blocks: the text came out unreadable. Their text is applied instead through a
+ * constructed stylesheet, which the CSP allows, and kept in step as xterm rewrites it (on resize, theme, font).
+ */
+export function adoptInlineStyles(root: HTMLElement): { dispose(): void } {
+  const sheet = new CSSStyleSheet();
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  let applied = '';
+  const sync = () => {
+    const text = [...root.querySelectorAll('style')].map((style) => style.textContent ?? '').join('\n');
+    if (text === applied) return;
+    applied = text;
+    sheet.replaceSync(text);
+  };
+  const observer = new MutationObserver(sync);
+  observer.observe(root, { childList: true, subtree: true, characterData: true });
+  return {
+    dispose: () => {
+      observer.disconnect();
+      document.adoptedStyleSheets = document.adoptedStyleSheets.filter((each) => each !== sheet);
+    },
+  };
 }

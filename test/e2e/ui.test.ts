@@ -220,6 +220,11 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     await page.keyboard.type('echo e2e-$((6*7))');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('.terminal-host:visible .xterm-rows').textContent(), { timeout: 15_000 }).toContain('e2e-42');
+    // xterm's own styles reach it despite the CSP (they did not: dark text on the black terminal).
+    expect(await page.locator('.terminal-host:visible .xterm-rows').evaluate((rows) => getComputedStyle(rows).color)).toBe('rgb(255, 255, 255)');
+    // Alt+digit still moves between pages from inside the terminal.
+    await page.keyboard.press('Alt+1');
+    await page.locator('main[data-page="servers"]').waitFor();
   });
 
   it('shows the Claude Desktop config on the Clients page', async () => {
