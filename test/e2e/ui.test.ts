@@ -155,6 +155,10 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
 
   it('calls everything__echo and everything__get-sum from the playground through the generated form', async () => {
     await goto('playground');
+    // Long descriptions end in an ellipsis rather than widen the list into a sideways scroll.
+    const tools = page.getByRole('listbox', { name: 'Tools' });
+    await tools.locator('[data-tool="everything__get-resource-reference"]').waitFor();
+    expect(await tools.evaluate((list) => list.scrollWidth - list.clientWidth)).toBeLessThanOrEqual(0);
     await page.getByLabel('Search tools').fill('echo');
     await page.locator('[data-tool="everything__echo"]').click();
     await page.locator('.schema-form').getByLabel('message').fill('hello from the e2e test');
