@@ -66,7 +66,7 @@ export function LogsPage() {
           <TimeInput label="Until" value={filter.until} onChange={(until) => setFilter({ until })} />
           <span className="spacer" />
           <span className="muted" aria-live="polite">
-            {count.toLocaleString()} lines{older ? ' (older ones load as you scroll up)' : ''}
+            {count.toLocaleString()} {count === 1 ? 'line' : 'lines'}{older ? ' (older ones load as you scroll up)' : ''}
             {skipped > 0 ? ` · ${skipped.toLocaleString()} skipped in a flood (in the store)` : ''}
           </span>
           {detached && (

@@ -406,7 +406,7 @@ function HistoryTab() {
     <div className="split">
       <div className="list-pane">
         <div className="filters row">
-          <span className="muted grow">{entries.length} calls</span>
+          <span className="muted grow">{entries.length} {entries.length === 1 ? 'call' : 'calls'}</span>
           <button type="button" className="small" disabled={entries.length === 0} onClick={() => confirm('Clear the whole call history?') && void clear()}>
             Clear
           </button>
