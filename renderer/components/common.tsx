@@ -57,11 +57,21 @@ export async function copyText(text: string): Promise<void> {
 }
 
 /** A modal dialog: Escape closes it, focus starts inside and returns where it was. */
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), textarea:not([disabled]), select:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+
+/** Not inside something hidden, nor in the folded part of a closed <details>. */
+function isReachable(element: HTMLElement): boolean {
+  if (element.closest('[hidden], [inert]')) return false;
+  const folded = element.closest('details:not([open])');
+  return !folded || (element.tagName === 'SUMMARY' && element.parentElement === folded);
+}
+
 export function Modal({ title, onClose, children, footer, wide }: { title: ReactNode; onClose: () => void; children: ReactNode; footer?: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>('[autofocus], input, textarea, select, button:not([data-close])');
+    // The field a person fills first, before any tab or button above it.
+    const first = ['[autofocus]', 'input:not([type=hidden]), textarea, select', 'button:not([data-close])'].map((selector) => ref.current?.querySelector<HTMLElement>(selector)).find(Boolean);
     first?.focus();
     return () => previous?.focus?.();
   }, []);
@@ -78,6 +88,14 @@ export function Modal({ title, onClose, children, footer, wide }: { title: React
           if (event.key === 'Escape') {
             event.stopPropagation();
             onClose();
+          } else if (event.key === 'Tab' && ref.current) {
+            // Tab stays in the dialog (aria-modal): from its last control to its first, and back.
+            const focusable = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(isReachable);
+            const edge = event.shiftKey ? focusable[0] : focusable[focusable.length - 1];
+            if (edge && (document.activeElement === edge || !ref.current.contains(document.activeElement))) {
+              event.preventDefault();
+              (event.shiftKey ? focusable[focusable.length - 1] : focusable[0])?.focus();
+            }
           }
         }}
       >
