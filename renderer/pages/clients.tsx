@@ -3,6 +3,8 @@ import type { ClientTarget } from '../../shared/contract.ts';
 import { CopyButton, formatTime } from '../components/common.tsx';
 import { useApp } from '../store/index.ts';
 
+const TOKEN_MASK = '•'.repeat(24);
+
 export function ClientsPage() {
   const info = useApp((s) => s.clients.info);
   const mode = useApp((s) => s.clients.mode);
@@ -34,7 +36,7 @@ export function ClientsPage() {
           </div>
           <div className="row wrap">
             <strong style={{ width: 80 }}>Token</strong>
-            <code data-testid="token">{info ? (revealed ? info.token : '•'.repeat(24)) : ''}</code>
+            <code data-testid="token">{info ? (revealed ? info.token : TOKEN_MASK) : ''}</code>
             <button type="button" className="small" onClick={() => setRevealed(!revealed)}>
               {revealed ? 'Hide' : 'Show'}
             </button>
@@ -50,7 +52,7 @@ export function ClientsPage() {
             </button>
           </div>
           <p className="muted" style={{ margin: 0 }}>
-            HTTP clients send it as <code>Authorization: Bearer &lt;token&gt;</code>; Claude Desktop’s entry runs <code>switchboard connect</code>, which reads it from the data dir.
+            HTTP clients send it as <code>Authorization: Bearer &lt;token&gt;</code>; Claude Desktop’s entry runs <code>switchboard connect</code> with it in its environment. The configs below carry it (shown masked, copied whole): after Regenerate, install or copy them again.
           </p>
         </section>
 
@@ -98,7 +100,7 @@ export function ClientsPage() {
             </div>
           </div>
           {info?.clients.map((client) => (
-            <ClientCard key={client.id} client={client} />
+            <ClientCard key={client.id} client={client} token={revealed ? undefined : info?.token} />
           ))}
         </section>
       </div>
@@ -106,7 +108,12 @@ export function ClientsPage() {
   );
 }
 
-function ClientCard({ client }: { client: ClientTarget }) {
+/** A config as shown: the token masked unless the person chose Show (copy and install use the real one). */
+function maskToken(text: string, token: string | undefined): string {
+  return token ? text.split(token).join(TOKEN_MASK) : text;
+}
+
+function ClientCard({ client, token }: { client: ClientTarget; token: string | undefined }) {
   const exported = useApp((s) => s.clients.exports[client.id]);
   const install = useApp((s) => s.clients.install);
   return (
@@ -126,7 +133,7 @@ function ClientCard({ client }: { client: ClientTarget }) {
           Install
         </button>
       </div>
-      {exported ? <pre className="json" aria-label={`${client.label} config`}>{exported.text}</pre> : <p className="muted">Loading…</p>}
+      {exported ? <pre className="json" aria-label={`${client.label} config`}>{maskToken(exported.text, token)}</pre> : <p className="muted">Loading…</p>}
       {exported?.warnings.map((warning) => (
         <p key={warning} className="warn-text" style={{ margin: 0 }}>
           {warning}

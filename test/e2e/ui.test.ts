@@ -235,7 +235,10 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     await goto('clients');
     const config = page.getByLabel('Claude Desktop config');
     await config.waitFor();
-    const text = JSON.parse((await config.textContent())!) as { mcpServers: { switchboard: { command: string; args: string[] } } };
+    const shown = (await config.textContent())!;
+    // The token is masked on screen, as the token field above it is.
+    expect(shown).not.toContain(new URL(signInUrl).searchParams.get('token')!);
+    const text = JSON.parse(shown) as { mcpServers: { switchboard: { command: string; args: string[] } } };
     expect(text.mcpServers.switchboard.command).toBe(process.execPath);
     expect(text.mcpServers.switchboard.args).toEqual([path.join(repoRoot, 'bin', 'switchboard.js'), 'connect', '--data-dir', dataDir]);
     await expect.poll(() => page.getByTestId('endpoint').textContent()).toBe(`${base}/mcp`);
