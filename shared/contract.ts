@@ -215,6 +215,8 @@ export interface ImportPreview {
   /** The client the file was recognised as. */
   dialect: string | null;
   servers: Record<string, JsonObject>;
+  /** The same servers as the window shows them: secret values (env, headers) masked. */
+  shown: Record<string, JsonObject>;
   warnings: string[];
   /** Names already in our config. */
   conflicts: string[];

@@ -3,12 +3,15 @@ import type { ImportPreview } from '../../shared/contract.ts';
 import { Modal } from '../components/common.tsx';
 import { useApp } from '../store/index.ts';
 
+/** What errors call text that was pasted rather than read from a file. */
+const PASTED = 'the pasted text';
+
 /** Import the servers of any client's config file (Claude Desktop, Cursor, VS Code, Claude Code, Windsurf). */
 export function ImportDialog({ onClose }: { onClose: () => void }) {
   const previewImport = useApp((s) => s.servers.previewImport);
   const importServers = useApp((s) => s.servers.importServers);
   const [text, setText] = useState('');
-  const [fileName, setFileName] = useState('mcp.json');
+  const [fileName, setFileName] = useState(PASTED);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [replace, setReplace] = useState(false);
@@ -90,7 +93,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                       }}
                     />
                     <strong>{name}</strong>
-                    <span className="mono muted ellipsis">{JSON.stringify(preview.servers[name])}</span>
+                    <span className="mono muted ellipsis">{JSON.stringify(preview.shown[name] ?? {})}</span>
                     {preview.conflicts.includes(name) && <span className="badge warn">already in Switchboard</span>}
                   </label>
                 </li>

@@ -9,7 +9,7 @@ import { parseExposedUri } from '../gateway/catalog.ts';
 import type { Switchboard } from '../switchboard.ts';
 import { TerminalSet } from '../terminal/index.ts';
 import { recentSessions } from './clients.ts';
-import { configView, importServers, removeServer, saveServer, setEnabled, validateServer } from './config-edit.ts';
+import { configView, importServers, maskEntry, removeServer, saveServer, setEnabled, validateServer } from './config-edit.ts';
 import { ApiFailure, createDispatch, type Dispatch, type Handlers } from './dispatch.ts';
 import { CallHistory } from './history.ts';
 import { getMessage, lastMessageId, lastTraceRow, logItem, messagesAfter, queryLogPage } from './log-query.ts';
@@ -250,7 +250,8 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
     'config.previewImport': ({ text, fileName }) => {
       const result = importConfig(text, fileName, { ownUrls: [host.endpoint()] });
       const conflicts = Object.keys(result.servers).filter((name) => app.config.current.servers.has(name));
-      return { dialect: result.dialect ?? null, servers: result.servers, warnings: result.warnings, conflicts };
+      const shown = Object.fromEntries(Object.entries(result.servers).map(([name, entry]) => [name, maskEntry(name, entry).entry]));
+      return { dialect: result.dialect ?? null, servers: result.servers, shown, warnings: result.warnings, conflicts };
     },
     'config.import': ({ servers, replace }) => importServers(app.config, servers, replace),
     'config.firstRun': () => firstRunOffer(),

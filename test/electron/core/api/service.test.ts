@@ -207,9 +207,10 @@ describe('the API over the core', () => {
   });
 
   it('previews and imports a client’s config, leaving existing servers alone', async () => {
-    const text = JSON.stringify({ mcpServers: { everything: { command: 'npx', args: ['x'] }, imported: { command: process.execPath, args: [fixture('fidelity.mjs')] } } });
+    const text = JSON.stringify({ mcpServers: { everything: { command: 'npx', args: ['x'], env: { GITHUB_TOKEN: 'ghp_not-for-the-screen' } }, imported: { command: process.execPath, args: [fixture('fidelity.mjs')] } } });
     const preview = await call('config.previewImport', { text, fileName: 'claude_desktop_config.json' });
     expect(preview).toMatchObject({ dialect: 'claude-desktop', conflicts: ['everything'] });
+    expect(preview.shown.everything).toEqual({ command: 'npx', args: ['x'], env: { GITHUB_TOKEN: MASKED_VALUE } });
     expect(await call('config.import', { servers: preview.servers, replace: false })).toEqual({ added: ['imported'], replaced: [] });
     await waitForState(app, 'imported', 'ready');
     expect(app.supervisor.get('everything')!.config.command).toBe(process.execPath);
