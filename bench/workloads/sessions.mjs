@@ -1,12 +1,13 @@
 // 1,000 concurrent 2025-era sessions: all initialize at once, then every session calls `echo` at once
 // (1,000 calls in flight, one per session). Lean client only: 1,000 SDK clients would spend the client's
 // share of the 2 cores on themselves. supergateway is left out: it starts one server process per session
-// (1,000 copies of server-everything at ~70 MB each).
+// (1,000 copies of server-everything at ~70 MB each). The HTTP floor (a bare node:http server answering
+// the same JSON-RPC, no MCP, no upstream) runs the same round: what any Node HTTP gateway can reach here.
 import http from 'node:http';
 import { leanHttpClient } from '../lib/clients.mjs';
 import { rssMb } from '../lib/procs.mjs';
 import { latencySummary } from '../lib/stats.mjs';
-import { startMcpProxy, startSwitchboard, servers } from '../lib/paths.mjs';
+import { startHttpFloor, startMcpProxy, startSwitchboard, servers } from '../lib/paths.mjs';
 
 const SESSIONS = 1000;
 
@@ -45,7 +46,7 @@ async function oneRound(p) {
 }
 
 export async function sessionsWorkload(ctx) {
-  const paths = [await startSwitchboard({ everything: servers.everything() }, { label: 'switchboard-sessions' }), await startMcpProxy()];
+  const paths = [await startSwitchboard({ everything: servers.everything() }, { label: 'switchboard-sessions' }), await startMcpProxy(), await startHttpFloor()];
   try {
     const runs = new Map(paths.map((p) => [p.name, []]));
     for (let run = 0; run < ctx.runs; run++) {
