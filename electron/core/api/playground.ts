@@ -12,6 +12,8 @@ import type { CallHistory } from './history.ts';
 /** The `_meta` key that names a playground call on its way out; removed before the message leaves. */
 const CALL_TAG = 'switchboard/playground-call';
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+/** What a cancelled call says, in the result and the history. */
+const CANCELLED = 'You cancelled the call; the server was told to stop.';
 
 export interface PlaygroundEvents {
   emit<E extends 'tools.progress' | 'dialogs.request' | 'dialogs.closed'>(event: E, payload: Events[E]): void;
@@ -76,7 +78,7 @@ export class Playground implements Disposable {
       status = result.isError ? 'tool-error' : 'ok';
     } catch (caught) {
       status = controller.signal.aborted ? 'cancelled' : 'error';
-      error = controller.signal.aborted ? 'cancelled' : errorText(caught);
+      error = controller.signal.aborted ? CANCELLED : errorText(caught);
     } finally {
       this.calls.delete(args.callId);
     }

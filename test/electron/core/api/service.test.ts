@@ -112,7 +112,7 @@ describe('the API over the core', () => {
     expect(eventsNamed('tools.progress').find((p) => p.callId === 'long')).toMatchObject({ total: 60 });
     await call('tools.cancel', { callId: 'long' });
     const outcome = await running;
-    expect(outcome).toMatchObject({ status: 'cancelled', error: 'cancelled' });
+    expect(outcome).toMatchObject({ status: 'cancelled', error: 'You cancelled the call; the server was told to stop.' });
   });
 
   it('checks structuredContent against the output schema', async () => {
