@@ -116,7 +116,7 @@ function ServerTable({ statuses, entries, onEdit }: { statuses: ServerStatus[]; 
               </td>
               <td>{status.tools}</td>
               <td>{replicas}</td>
-              <td>{status.readySince && status.state === 'ready' ? formatDuration(now - status.readySince) : '—'}</td>
+              <td className="nowrap">{status.readySince && status.state === 'ready' ? formatDuration(now - status.readySince) : '—'}</td>
               <td>{status.restarts}</td>
               <td className="error-text" style={{ maxWidth: 320 }}>
                 {status.lastError ?? ''}
