@@ -110,7 +110,7 @@ describe('switchboard export', () => {
     fs.writeFileSync(file, '{ "mcpServers": ');
     const result = await runSwitchboard(['export', '--client', 'cursor', '--data-dir', dir, '--install', '--file', file], { SWITCHBOARD_TOKEN: 't' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`${file}: not valid JSON: ValueExpected at line 1 column 17 (nothing was changed)\n`);
+    expect(result.stderr).toBe(`${file}: not valid JSON: a value is missing at line 1 column 17 (nothing was changed)\n`);
     expect(fs.readFileSync(file, 'utf8')).toBe('{ "mcpServers": ');
   });
 

@@ -59,7 +59,7 @@ describe('switchboard import', () => {
     const broken = path.join(dataDir, 'broken.json');
     fs.writeFileSync(broken, '{\n  "mcpServers": {\n    "a": { "command": "x" }\n    "b": {}\n  }\n}');
     const unparsed = await runSwitchboard(['import', broken, '--data-dir', dataDir]);
-    expect(unparsed).toEqual({ code: 1, stdout: '', stderr: `${broken}: not valid JSON: CommaExpected at line 4 column 5\n` });
+    expect(unparsed).toEqual({ code: 1, stdout: '', stderr: `${broken}: not valid JSON: a comma is missing at line 4 column 5\n` });
     expect(fs.existsSync(path.join(dataDir, 'mcp.json'))).toBe(false);
 
     const usage = await runSwitchboard(['import', '--data-dir', dataDir]);

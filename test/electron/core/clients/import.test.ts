@@ -136,7 +136,7 @@ describe('importConfig', () => {
 
   it('names the file and the place when the file is not JSON, or holds no servers', () => {
     const broken = '{\n  "mcpServers": {\n    "a": { "command": "x" }\n    "b": {}\n  }\n}';
-    expect(() => importConfig(broken, '/home/me/.cursor/mcp.json')).toThrow(new ClientFileError('/home/me/.cursor/mcp.json', '/home/me/.cursor/mcp.json: not valid JSON: CommaExpected at line 4 column 5'));
+    expect(() => importConfig(broken, '/home/me/.cursor/mcp.json')).toThrow(new ClientFileError('/home/me/.cursor/mcp.json', '/home/me/.cursor/mcp.json: not valid JSON: a comma is missing at line 4 column 5'));
     expect(() => importConfig('{ "theme": "dark" }', '/x/settings.json')).toThrow('/x/settings.json: has no "mcpServers" (or VS Code "servers") object');
     expect(() => importConfig('[]', '/x/a.json')).toThrow('/x/a.json: expected a JSON object');
   });
