@@ -253,9 +253,10 @@ export class Gateway implements Disposable {
       return nextCursor ? { prompts: page, nextCursor } : { prompts: page };
     }));
 
-    server.setRequestHandler('prompts/get', traced(async (request, ctx) => {
+    server.setRequestHandler('prompts/get', traced(async (request, ctx, span) => {
       const origin = snapshot().promptOrigins.get(request.params.name);
       if (!origin) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
+      span.attributes.server = origin.server;
       const upstream = this.requireUpstream(origin.server);
       const result = await upstream.client.getPrompt({ ...request.params, name: origin.name }, { signal: ctx.mcpReq.signal, timeout: upstream.timeoutMs });
       return stripServerInfo(result);
@@ -273,8 +274,9 @@ export class Gateway implements Disposable {
       return nextCursor ? { resourceTemplates: page, nextCursor } : { resourceTemplates: page };
     }));
 
-    server.setRequestHandler('resources/read', traced(async (request, ctx) => {
+    server.setRequestHandler('resources/read', traced(async (request, ctx, span) => {
       const { serverName, uri, alias } = this.resolveUri(request.params.uri);
+      span.attributes.server = serverName;
       const upstream = this.requireUpstream(serverName);
       const result = await upstream.client.readResource({ ...request.params, uri }, { signal: ctx.mcpReq.signal, timeout: upstream.timeoutMs });
       return stripServerInfo({ ...result, contents: result.contents.map((content) => ({ ...content, uri: exposeUri(alias, content.uri) })) });

@@ -89,6 +89,9 @@ describe.each<Era>(['legacy', 'modern'])('the gateway to a %s client', (era) => 
     const read = await client.readResource({ uri: 'sb://everything/demo://resource/dynamic/text/7' });
     expect(read.contents[0]!.uri).toBe('sb://everything/demo://resource/dynamic/text/7');
     await expect(client.readResource({ uri: 'sb://nobody/x://y' })).rejects.toThrow(/Unknown resource/);
+    // The Traces page names the server a read went to, as it does for a tool call.
+    const reads = gateway.app.store.traces.queryTraces({ limit: 50 }).filter((span) => span.method === 'resources/read' && span.status === 'ok');
+    expect(reads.at(-1)?.server).toBe('everything');
   });
 
   it('lists and gets prompts, and completes their arguments', async () => {
@@ -96,6 +99,7 @@ describe.each<Era>(['legacy', 'modern'])('the gateway to a %s client', (era) => 
     expect(prompts.map((p) => p.name)).toEqual(expect.arrayContaining(['everything__simple-prompt', 'everything__args-prompt']));
     const prompt = await client.getPrompt({ name: 'everything__args-prompt', arguments: { city: 'Lyon', state: 'Rhône' } });
     expect(JSON.stringify(prompt.messages)).toContain('Lyon');
+    expect(gateway.app.store.traces.queryTraces({ limit: 50 }).filter((span) => span.method === 'prompts/get').at(-1)?.server).toBe('everything');
     const completion = await client.complete({ ref: { type: 'ref/prompt', name: 'everything__completable-prompt' }, argument: { name: 'department', value: 'E' } });
     expect(completion.completion.values).toContain('Engineering');
   });
