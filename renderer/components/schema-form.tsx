@@ -26,7 +26,7 @@ export function SchemaForm({ schema, values, onChange, idPrefix }: { schema: Jso
         uiSchema={UI_SCHEMA}
         formData={values}
         validator={schemaValidator}
-        liveValidate
+        liveValidate="onBlur"
         showErrorList={false}
         noHtml5Validate
         idPrefix={idPrefix}
@@ -35,6 +35,14 @@ export function SchemaForm({ schema, values, onChange, idPrefix }: { schema: Jso
       />
     </div>
   );
+}
+
+/**
+ * Where `values` break the schema, as short sentences (`.message is a required property`): the playground says
+ * so before a run, and still sends what the person asks for (testing a server's own validation is a use).
+ */
+export function schemaProblems(schema: JsonObject, values: JsonObject): string[] {
+  return schemaValidator.validateFormData(values, prepareSchema(schema)).errors.map((error) => error.stack.replace(/^\./, ''));
 }
 
 /**

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { toJsonRpcCall, type HistoryEntry, type PromptInfo, type PromptRendered, type ResourceContents, type ToolInfo } from '../../shared/contract.ts';
 import { useBridge } from '../components/bridge-context.tsx';
 import { Badge, CopyButton, formatDuration, formatTime, JsonView, moveFocusInList } from '../components/common.tsx';
-import { hasNoFields, SchemaForm } from '../components/schema-form.tsx';
+import { hasNoFields, SchemaForm, schemaProblems } from '../components/schema-form.tsx';
 import { call } from '../store/call.ts';
 import { useApp } from '../store/index.ts';
 import { EMPTY_DRAFT, type PlaygroundTab } from '../store/playground.ts';
@@ -110,6 +110,7 @@ function ToolDetail({ tool }: { tool: ToolInfo }) {
   const run = useApp((s) => s.playground.runs[tool.name]);
   const { setValues, setRaw, setMode, run: runTool, cancel } = useApp((s) => s.playground);
   const noFields = hasNoFields(tool.inputSchema);
+  const problems = useMemo(() => (draft.rawError ? [] : schemaProblems(tool.inputSchema, draft.values)), [tool.inputSchema, draft.values, draft.rawError]);
   return (
     <div
       className="stack"
@@ -195,6 +196,12 @@ function ToolDetail({ tool }: { tool: ToolInfo }) {
           <CopyButton text={() => toJsonRpcCall(tool.name, draft.values)} label="Copy as JSON-RPC" />
           <span className="muted">Enter in a field or Ctrl+Enter runs</span>
         </div>
+        {problems.length > 0 && (
+          <p className="warn-text" role="status" style={{ margin: 0 }}>
+            Not what the schema asks: {problems.slice(0, 3).join('; ')}
+            {problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}. Run sends the arguments anyway.
+          </p>
+        )}
         {run?.running && <Progress progress={run.progress} startedAt={run.startedAt} />}
       </div>
       {run && <ResultView run={run} args={draft.values} />}
