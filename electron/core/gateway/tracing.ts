@@ -3,6 +3,16 @@ import type { JSONRPCMessage, MessageExtraInfo, Transport, TransportSendOptions 
 import type { Span, SpanStatus } from '../../../shared/model.ts';
 import type { NewMessage } from '../store/traces.ts';
 
+/**
+ * A trace id that starts with the time in milliseconds (12 hex digits) and ends with 10 random bytes, as AWS
+ * X-Ray's ids do. Still a valid W3C trace-id (its rightmost 7 bytes are random), and it sorts by time, so
+ * the store's trace_id indexes grow at their end: random ids cost sqlite twice as much per row (a measured
+ * 11-12 µs against 5-7 µs per message row), on the event loop, for every call.
+ */
+export function newTraceId(now = Date.now()): string {
+  return now.toString(16).padStart(12, '0').slice(-12) + newId(10);
+}
+
 /** W3C trace context, as it travels in a request's `_meta.traceparent`. */
 export interface TraceParent {
   readonly traceId: string;
@@ -104,7 +114,7 @@ export class Tracer {
   constructor(private readonly record: (span: Span) => void) {}
 
   start(name: string, attributes: SpanAttributes, parent?: TraceParent): ActiveSpan {
-    return new ActiveSpan(this.record, parent?.traceId ?? newId(16), parent?.spanId ?? null, name, attributes);
+    return new ActiveSpan(this.record, parent?.traceId ?? newTraceId(), parent?.spanId ?? null, name, attributes);
   }
 }
 
