@@ -259,7 +259,8 @@ export class Gateway implements Disposable {
       span.attributes.server = origin.server;
       const upstream = this.requireUpstream(origin.server);
       const result = await upstream.client.getPrompt({ ...request.params, name: origin.name }, { signal: ctx.mcpReq.signal, timeout: upstream.timeoutMs });
-      return stripServerInfo(result);
+      const alias = snapshot().resourceAliases.get(origin.server) ?? origin.server;
+      return stripServerInfo({ ...result, messages: result.messages.map((message) => (namesResource(message.content) ? { ...message, content: exposeContentUri(alias, message.content) } : message)) });
     }));
 
     server.setRequestHandler('resources/list', traced(async (request) => {
@@ -512,9 +513,7 @@ export class Gateway implements Disposable {
   private presentToolResult(result: CallToolResult, serverName: string, outputSchema: Record<string, unknown> | undefined, era: Era, downstream: Server): CallToolResult {
     const alias = this.catalog.snapshot.resourceAliases.get(serverName) ?? serverName;
     let presented = stripServerInfo(result);
-    if (presented.content?.some((item) => item.type === 'resource_link')) {
-      presented = { ...presented, content: presented.content.map((item) => (item.type === 'resource_link' ? { ...item, uri: exposeUri(alias, item.uri) } : item)) };
-    }
+    if (presented.content?.some(namesResource)) presented = { ...presented, content: presented.content.map((item) => exposeContentUri(alias, item)) };
     // A 2025-era client only accepts object-shaped structuredContent; the SDK knows how to wrap the rest.
     const structured = presented.structuredContent as unknown;
     if (era === 'legacy' && structured !== undefined && (typeof structured !== 'object' || structured === null || Array.isArray(structured))) {
@@ -678,4 +677,22 @@ function toLogLevel(level: LoggingLevel): LogLevel {
   if (level === 'info' || level === 'notice') return 'info';
   if (level === 'warning') return 'warn';
   return 'error';
+}
+
+/** A content block that names a resource of its server: a link, or an embedded resource. */
+function namesResource(item: { type: string }): boolean {
+  return item.type === 'resource_link' || item.type === 'resource';
+}
+
+/**
+ * A content block with its resource URI namespaced as the gateway lists resources (sb://alias/uri), so a
+ * client can read or subscribe to what a tool or prompt handed it; other blocks are returned as they are.
+ */
+function exposeContentUri<T extends { type: string }>(alias: string, item: T): T {
+  if (item.type === 'resource_link') return { ...item, uri: exposeUri(alias, (item as unknown as { uri: string }).uri) };
+  if (item.type === 'resource') {
+    const resource = (item as unknown as { resource: { uri: string } }).resource;
+    return { ...item, resource: { ...resource, uri: exposeUri(alias, resource.uri) } };
+  }
+  return item;
 }

@@ -81,6 +81,17 @@ describe.each<Era>(['legacy', 'modern'])('the gateway to a %s client', (era) => 
     expect(read.contents).toEqual([{ uri: 'sb://fidelity/fixture://thing/1', mimeType: 'text/plain', text: 'content of fixture://thing/1' }]);
   });
 
+  it('namespaces embedded resources in tool and prompt results too, so they read back through the gateway', async () => {
+    const result = await client.callTool({ name: 'everything__get-resource-reference', arguments: { resourceType: 'Text', resourceId: 3 } });
+    const embedded = (result.content as { type: string; resource?: { uri: string } }[]).find((item) => item.type === 'resource');
+    expect(embedded?.resource?.uri).toBe('sb://everything/demo://resource/dynamic/text/3');
+    const read = await client.readResource({ uri: embedded!.resource!.uri });
+    expect(read.contents[0]!.uri).toBe(embedded!.resource!.uri);
+    const prompt = await client.getPrompt({ name: 'everything__resource-prompt', arguments: { resourceType: 'Text', resourceId: '2' } });
+    const inPrompt = prompt.messages.map((message) => message.content).find((content) => content.type === 'resource') as { resource: { uri: string } } | undefined;
+    expect(inPrompt?.resource.uri).toBe('sb://everything/demo://resource/dynamic/text/2');
+  });
+
   it('lists and reads resources and templates under namespaced URIs', async () => {
     const { resources } = await client.listResources();
     expect(resources.map((r) => r.uri)).toContain('sb://everything/demo://resource/static/document/architecture.md');
