@@ -39,11 +39,11 @@ export function ServersPage() {
           <div className="banner" role="region" aria-label="Import from Claude Desktop">
             <p style={{ marginTop: 0 }}>
               Claude Desktop’s config ({firstRun.file}) has {firstRun.servers.length} server{firstRun.servers.length === 1 ? '' : 's'} Switchboard does not run yet:{' '}
-              <strong>{firstRun.servers.join(', ')}</strong>. Import them, so they run once here for every client?
+              <strong>{firstRun.servers.join(', ')}</strong>. Import {firstRun.servers.length === 1 ? 'it' : 'them'}, so {firstRun.servers.length === 1 ? 'it runs' : 'they run'} once here for every client?
             </p>
             <div className="row">
               <button type="button" className="primary" onClick={() => void answerFirstRun(true)}>
-                Import them
+                {firstRun.servers.length === 1 ? 'Import it' : 'Import them'}
               </button>
               <button type="button" onClick={() => void answerFirstRun(false)}>
                 Not now
