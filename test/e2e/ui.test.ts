@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Store } from '../../electron/core/store/store.ts';
 import { binOf, fixture, removeTempDirs, repoRoot, tempDir } from '../helpers/fs.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -14,6 +15,23 @@ const PAGES = ['servers', 'playground', 'logs', 'traces', 'clients', 'terminal']
 const everythingBin = binOf('@modelcontextprotocol/server-everything', 'dist/index.js');
 const BUILT = ['dist/electron/cli/main.js', 'dist/renderer/index.html'];
 const skipReason = !fs.existsSync(CHROMIUM) ? 'skipped: /usr/bin/chromium is not installed' : '';
+/** Log lines in the store before serve starts: the Logs page must stay usable with a million. */
+const SEEDED = 1_000_000;
+const seeded = (n: number) => `seeded line ${String(n).padStart(7, '0')}`;
+
+/** Writes `count` stderr lines of a server `seed` into the data dir's store, a millisecond apart (well inside retention), oldest first. */
+function seedLogLines(dir: string, count: number): void {
+  const store = Store.open(dir);
+  try {
+    const insert = store.db.prepare("INSERT INTO logs (time, server, stream, level, message) VALUES (?, 'seed', 'stderr', 1, ?)");
+    const start = Date.now() - count;
+    store.db.transaction(() => {
+      for (let n = 0; n < count; n++) insert.run(start + n, seeded(n));
+    })();
+  } finally {
+    store.dispose();
+  }
+}
 
 let serve: ChildProcessWithoutNullStreams | undefined;
 let serveExited: Promise<number | null>;
@@ -43,6 +61,7 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
         },
       }),
     );
+    seedLogLines(dataDir, SEEDED);
     signInUrl = await startServe('0');
     base = new URL(signInUrl).origin;
 
@@ -213,6 +232,26 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     await page.locator('.log-row').filter({ hasText: 'flood done' }).waitFor({ timeout: 10_000 });
     await page.getByLabel('Server').selectOption('');
     await page.getByLabel('Stream').selectOption('');
+  });
+
+  it('pages through a million log lines: the newest first, only the rows on screen in the page, older ones on scrolling up, any one by its text', async () => {
+    await goto('logs');
+    await page.getByLabel('Find text').fill('seeded line');
+    await page.locator('.log-row').filter({ hasText: seeded(SEEDED - 1) }).waitFor({ timeout: 30_000 });
+    const rows = page.locator('.log-row');
+    expect(await rows.count()).toBeLessThan(200);
+    // Scrolling to the top loads the page before it, and keeps the line that was on top in view.
+    const list = page.getByRole('listbox', { name: 'Log lines' });
+    await list.evaluate((element) => element.scrollTo({ top: 0 }));
+    await rows.filter({ hasText: seeded(SEEDED - 1001) }).waitFor({ timeout: 30_000 });
+    await list.evaluate((element) => element.scrollTo({ top: 0 }));
+    await rows.filter({ hasText: seeded(SEEDED - 2001) }).waitFor({ timeout: 30_000 });
+    expect(await rows.count()).toBeLessThan(200);
+    // The oldest line, found by its text in a moment rather than by scrolling a million rows.
+    await page.getByLabel('Find text').fill(seeded(17));
+    await rows.filter({ hasText: seeded(17) }).waitFor({ timeout: 30_000 });
+    expect(await rows.count()).toBe(1);
+    await page.getByLabel('Find text').fill('');
   });
 
   it('runs a command in a terminal and shows its output', async () => {
