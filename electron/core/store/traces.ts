@@ -120,7 +120,6 @@ export class TraceBook implements Disposable {
     return rows.reverse().map(toMessage);
   }
 
-
   dispose(): void {
     this.spans.dispose();
     this.messages.dispose();
