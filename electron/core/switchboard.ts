@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { ClientCapabilities } from '@modelcontextprotocol/client';
 import type { HealthReport, LogLevel } from '../../shared/model.ts';
 import { ConfigFile } from './config/file.ts';
+import { ConfigError } from './config/parse.ts';
 import { dataDirFiles, ensureConfig } from './data-dir.ts';
 import { Emitter, type Event } from './base/event.ts';
 import { DisposableStore } from './base/lifecycle.ts';
@@ -18,7 +19,7 @@ import { RecordingTransport } from './gateway/tracing.ts';
 
 export interface SwitchboardOptions {
   dataDir: string;
-  /** Defaults to `mcp.json` in the data dir, created with the demo server when missing. */
+  /** Defaults to `mcp.json` in the data dir, created with the demo server when missing; a given path must exist. */
   configPath?: string;
   version: string;
   /** Folder of bundled resources (the demo server). */
@@ -89,7 +90,12 @@ export class Switchboard {
         const list = leftovers.map((l) => `${l.server} (pid ${l.pid}, ${l.outcome})`).join(', ');
         appLog('warn', `stopped ${leftovers.length} process group(s) left behind by a previous run: ${list}`);
       }
-      if (ensureConfig(configPath)) appLog('info', `created ${configPath} with the demo server`);
+      if (options.configPath === undefined) {
+        if (ensureConfig(configPath)) appLog('info', `created ${configPath} with the demo server`);
+      } else if (!fs.existsSync(configPath)) {
+        // A config named on purpose is never invented: a mistyped path (or another app's file) must not get our demo server.
+        throw new ConfigError(configPath, [`${configPath} does not exist: check the path, or leave out --config to use mcp.json in the data dir`]);
+      }
       const config = new ConfigFile(configPath);
       config.load();
 

@@ -104,6 +104,15 @@ describe('switchboard serve', () => {
     expect(fs.statSync(path.join(dataDir, 'token')).mode & 0o777).toBe(0o600);
   });
 
+  it('refuses a --config that does not exist instead of creating it with the demo server', async () => {
+    const dir = tempDir();
+    const missing = path.join(dir, 'Claude', 'claude_desktop_config.json');
+    await expect(startServe(['--config', missing, '--data-dir', path.join(dir, 'data')])).rejects.toThrow(
+      `exited with 1 before printing its endpoint:\n${missing} does not exist: check the path, or leave out --config to use mcp.json in the data dir\n`,
+    );
+    expect(fs.existsSync(missing)).toBe(false);
+  });
+
   it('stops with a message naming the file and field when the config is invalid', async () => {
     const dir = tempDir();
     const bad = path.join(dir, 'mcp.json');
