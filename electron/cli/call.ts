@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Client, StreamableHTTPClientTransport, type CallToolResult } from '@modelcontextprotocol/client';
 import { appVersion } from '../core/paths.ts';
-import { resolveGatewayTarget } from './gateway-target.ts';
+import { describeGatewayError, isRefusedToken, resolveGatewayTarget } from './gateway-target.ts';
 import { UsageError } from './usage.ts';
 
 /**
@@ -32,7 +32,8 @@ export async function call(argv: string[]): Promise<number> {
   try {
     await client.connect(transport);
   } catch (error) {
-    process.stderr.write(`cannot reach Switchboard at ${target.url.href}: ${describe(error)}\n`);
+    const text = describeGatewayError(error, target);
+    process.stderr.write(isRefusedToken(error) ? `${text}\n` : `cannot reach Switchboard at ${target.url.href}: ${text}\n`);
     return 2;
   }
   try {
@@ -41,7 +42,7 @@ export async function call(argv: string[]): Promise<number> {
     process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatResult(result));
     return result.isError ? 1 : 0;
   } catch (error) {
-    process.stderr.write(`${tool}: ${describe(error)}\n`);
+    process.stderr.write(`${tool}: ${describeGatewayError(error, target)}\n`);
     return 2;
   } finally {
     await transport.terminateSession().catch(() => undefined);
@@ -68,9 +69,4 @@ export function formatResult(result: CallToolResult): string {
   });
   if (lines.length === 0 && result.structuredContent !== undefined) lines.push(JSON.stringify(result.structuredContent, null, 2));
   return `${lines.join('\n')}\n`;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error && error.cause instanceof Error) return error.cause.message;
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { StreamableHTTPClientTransport, type JSONRPCMessage } from '@modelcontextprotocol/client';
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
-import { resolveGatewayTarget, type GatewayTarget } from './gateway-target.ts';
+import { describeGatewayError, resolveGatewayTarget, type GatewayTarget } from './gateway-target.ts';
 
 /**
  * `switchboard connect`: a stdio MCP server that relays every message to a running Switchboard, for clients
@@ -167,7 +167,7 @@ class StdioBridge {
   }
 
   private answerWithError(message: JSONRPCMessage, error: unknown): void {
-    const text = error instanceof Error ? error.message : String(error);
+    const text = describeGatewayError(error, this.target);
     this.say(text);
     if ('method' in message && 'id' in message && message.id !== undefined) {
       void this.stdio.send({ jsonrpc: '2.0', id: message.id, error: { code: -32603, message: text } }).catch(() => undefined);

@@ -7,6 +7,7 @@ import { ConfigFile } from '../core/config/file.ts';
 import { ConfigError } from '../core/config/parse.ts';
 import { dataDirFiles, loadOrCreateToken, readEndpoint } from '../core/data-dir.ts';
 import { defaultDataDir, packageRoot } from '../core/paths.ts';
+import { toMcpUrl } from './gateway-target.ts';
 import { DEFAULT_PORT, UsageError } from './usage.ts';
 
 /**
@@ -41,7 +42,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
 
   let options: ExportOptions;
   if (mode === 'gateway') {
-    const url = values.url === undefined ? (readEndpoint(dataDir)?.url ?? `http://127.0.0.1:${DEFAULT_PORT}/mcp`) : toMcpUrl(values.url);
+    const url = values.url === undefined ? (readEndpoint(dataDir)?.url ?? `http://127.0.0.1:${DEFAULT_PORT}/mcp`) : toMcpUrl(values.url).href;
     options = {
       client,
       mode,
@@ -112,17 +113,4 @@ export function describeInstall(result: InstallResult): string {
   const parts = [result.added.length > 0 && `added ${result.added.join(', ')}`, result.replaced.length > 0 && `replaced ${result.replaced.join(', ')}`].filter(Boolean);
   const where = result.backup === undefined ? `${result.file} (a new file)` : `${result.file} (backup: ${result.backup})`;
   return `${parts.join(' and ')} in ${where}`;
-}
-
-/** Accepts `http://host:port` and `http://host:port/mcp` alike. */
-function toMcpUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--url must be an http(s) URL such as http://127.0.0.1:${DEFAULT_PORT}/mcp, not "${value}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be an http(s) URL, not "${value}"`);
-  if (url.pathname === '/' || url.pathname === '') url.pathname = '/mcp';
-  return url.href;
 }

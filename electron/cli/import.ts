@@ -28,7 +28,9 @@ export async function importCommand(argv: string[]): Promise<number> {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    stderr(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? String(error));
+    stderr(`cannot read ${file}: ${why}`);
     return 1;
   }
   const ownUrls = [readEndpoint(dataDir)?.url, `http://127.0.0.1:${DEFAULT_PORT}/mcp`].filter((url) => url !== undefined);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { HealthReportSchema, type HealthReport, type ServerStatus } from '../../shared/model.ts';
 import { readEndpoint, readToken } from '../core/data-dir.ts';
 import { defaultDataDir } from '../core/paths.ts';
+import { toMcpUrl } from './gateway-target.ts';
 
 /** `switchboard status`: one line per server; exit 1 when an enabled server is not ready, 2 when unreachable. */
 export async function status(argv: string[]): Promise<number> {
@@ -12,7 +13,7 @@ export async function status(argv: string[]): Promise<number> {
     strict: true,
   });
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
-  const endpoint = values.url ?? readEndpoint(dataDir)?.url;
+  const endpoint = values.url === undefined ? readEndpoint(dataDir)?.url : toMcpUrl(values.url).href;
   if (endpoint === undefined) {
     process.stderr.write(`Switchboard is not running (no endpoint recorded in ${dataDir}); start it with \`switchboard serve\`, or pass --url\n`);
     return 2;

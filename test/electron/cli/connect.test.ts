@@ -130,6 +130,17 @@ describe('switchboard call', () => {
     expect(unknown.stderr).toContain('Unknown tool: nobody__nothing');
   });
 
+  it('says in one sentence that Switchboard refused the token, for call and for the bridge Claude Desktop runs', async () => {
+    const dataDir = tempDir();
+    writeConfig(dataDir);
+    const serve = await serveReady(dataDir);
+    const refused = await runSwitchboard(['call', 'fidelity__fail', '--data-dir', dataDir], { SWITCHBOARD_TOKEN: 'stale' });
+    const sentence = `Switchboard at ${serve.base} refused the token from SWITCHBOARD_TOKEN: use its own (the token file in its data dir, or pass its --data-dir); if it was regenerated, export the client's config again`;
+    expect(refused).toMatchObject({ code: 2, stdout: '', stderr: `${sentence}\n` });
+    // The client's initialize gets the sentence as its JSON-RPC error (Claude Desktop shows it in its MCP log).
+    await expect(connectThroughBridge(dataDir, { SWITCHBOARD_TOKEN: 'stale' })).rejects.toThrow(sentence);
+  });
+
   it('says what is wrong with the arguments', async () => {
     expect(await runSwitchboard(['call', 'x__y', '--args', '{oops'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--args is not valid JSON') });
     expect(await runSwitchboard(['call', 'x__y', '--args', '[1]'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--args must be a JSON object') });

@@ -54,7 +54,7 @@ describe('switchboard import', () => {
     const dataDir = tempDir();
     const missing = path.join(dataDir, 'nope.json');
     const unread = await runSwitchboard(['import', missing, '--data-dir', dataDir]);
-    expect(unread).toEqual({ code: 1, stdout: '', stderr: `cannot read ${missing}: ENOENT\n` });
+    expect(unread).toEqual({ code: 1, stdout: '', stderr: `cannot read ${missing}: no such file\n` });
 
     const broken = path.join(dataDir, 'broken.json');
     fs.writeFileSync(broken, '{\n  "mcpServers": {\n    "a": { "command": "x" }\n    "b": {}\n  }\n}');

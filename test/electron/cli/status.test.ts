@@ -58,6 +58,13 @@ describe('switchboard status', () => {
     expect(dead.code).toBe(2);
     expect(dead.stderr).toMatch(/^cannot reach Switchboard at http:\/\/127\.0\.0\.1:9: /);
   });
+
+  it('says what is wrong with a --url that is not a URL (status, call and connect alike), without a stack trace', async () => {
+    for (const command of [['status'], ['call', 'x__y'], ['connect']]) {
+      const result = await runSwitchboard([...command, '--url', 'nonsense']);
+      expect(result).toMatchObject({ code: 2, stderr: `switchboard ${command[0]}: --url must be an http(s) URL such as http://127.0.0.1:7780/mcp, not "nonsense"\nRun \`switchboard --help\` for the options.\n` });
+    }
+  });
 });
 
 describe('formatStatusTable', () => {
