@@ -44,11 +44,13 @@ export function mergePathLists(lists: readonly (string | undefined)[], delimiter
 
 export class CommandNotFoundError extends Error {
   readonly code = 'ENOENT';
+  /** `searched`: the PATH searched for a bare name, or the absolute file a path resolved to. */
   constructor(
     readonly command: string,
     searched: string,
+    kind: 'path' | 'file' = 'path',
   ) {
-    super(`spawn ${command} ENOENT (not found on PATH: ${searched})`);
+    super(kind === 'path' ? `command not found: ${command} (searched PATH: ${searched})` : `command not found: ${command} (no executable file at ${searched})`);
     this.name = 'CommandNotFoundError';
   }
 }
@@ -70,7 +72,7 @@ export function resolveCommand(
     const absolute = p.resolve(options.cwd, command);
     const found = candidates(absolute).find(usable);
     if (found) return found;
-    throw new CommandNotFoundError(command, absolute);
+    throw new CommandNotFoundError(command, absolute, 'file');
   }
   for (const dir of options.pathValue.split(platform === 'win32' ? ';' : ':')) {
     if (dir === '') continue;

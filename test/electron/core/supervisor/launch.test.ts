@@ -59,7 +59,9 @@ describe('resolveCommand', () => {
   });
 
   it('says which command is missing and which PATH was searched', () => {
-    expect(() => resolveCommand('npx', { cwd: '/', pathValue: '/nowhere:/empty' })).toThrow('spawn npx ENOENT (not found on PATH: /nowhere:/empty)');
+    expect(() => resolveCommand('npx', { cwd: '/', pathValue: '/nowhere:/empty' })).toThrow('command not found: npx (searched PATH: /nowhere:/empty)');
+    // A path is not looked up on PATH: the message names the file it resolved to.
+    expect(() => resolveCommand('./bin/server', { cwd: '/nowhere', pathValue: '/empty' })).toThrow('command not found: ./bin/server (no executable file at /nowhere/bin/server)');
   });
 
   it('finds Windows shims through PATHEXT', () => {

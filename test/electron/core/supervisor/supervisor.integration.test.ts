@@ -113,7 +113,7 @@ describe('Supervisor with misbehaving servers', () => {
   it('reports a command that does not exist as failed, with the reason, without retrying', async () => {
     const { app } = await startCore({ missing: { command: 'surely-not-a-command-xyz', args: [] } });
     const status = await waitForState(app, 'missing', 'failed');
-    expect(status.lastError).toMatch(/^spawn surely-not-a-command-xyz ENOENT \(not found on PATH: /);
+    expect(status.lastError).toMatch(/^command not found: surely-not-a-command-xyz \(searched PATH: /);
     expect(status.restarts).toBe(0);
   });
 
