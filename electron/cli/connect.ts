@@ -91,12 +91,15 @@ class StdioBridge {
     let told = false;
     for (;;) {
       this.target = this.resolveTarget();
-      if (await this.reachable()) break;
+      // Without --url or SWITCHBOARD_URL, only the data dir's record counts: the app and `serve` always write
+      // one, so whatever answers on the default port then is another Switchboard, with another token.
+      const where = this.target.source === 'default' ? `(no endpoint recorded in ${this.target.dataDir})` : `at ${this.target.url.origin} (found via ${this.target.source})`;
+      if (this.target.source !== 'default' && (await this.reachable())) break;
       if (!told) {
-        this.say(`Switchboard is not running at ${this.target.url.origin} (found via ${this.target.source}); waiting up to ${Math.round(this.waitMs / 1000)} s for it to start`);
+        this.say(`Switchboard is not running ${where}; waiting up to ${Math.round(this.waitMs / 1000)} s for it to start`);
         told = true;
       }
-      if (Date.now() > deadline) throw new Error(`MCP Switchboard is not running at ${this.target.url.origin}: start the app or \`switchboard serve\``);
+      if (Date.now() > deadline) throw new Error(`MCP Switchboard is not running ${where}: start the app or \`switchboard serve\``);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     if (told) this.say('Switchboard is up');

@@ -94,7 +94,7 @@ describe('switchboard connect', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await serveReady(dataDir);
     const { client, stderr } = await bridge;
-    expect(stderr()).toContain('Switchboard is not running at');
+    expect(stderr()).toContain(`Switchboard is not running (no endpoint recorded in ${dataDir}); waiting up to 60 s for it to start`);
     expect((await client.listTools()).tools.length).toBeGreaterThan(0);
   });
 
