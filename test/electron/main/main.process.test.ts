@@ -60,6 +60,8 @@ describe('the Electron main process (with a fake electron)', () => {
     expect(window).toMatchObject({ webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false }, preloadExists: expect.any(Boolean) });
     expect(String((window!.webPreferences as { preload: string }).preload)).toMatch(/preload[/\\]preload\.cjs$/);
     expect((window!.webPreferences as { additionalArguments: string[] }).additionalArguments).toEqual([expect.stringMatching(/^--switchboard-version=\d+\.\d+\.\d+/)]);
+    // Reported after the window, in its own message: it may not have arrived yet.
+    await waitFor(() => main.reported('load-file').length > 0, 'the window to load its page');
     expect(main.reported('load-file')).toEqual([{ type: 'load-file', file: path.join(repoRoot, 'renderer', 'index.html') }]);
 
     const record = await waitFor(() => endpoint(dataDir), 'the endpoint record');
