@@ -6,13 +6,28 @@ import fs from 'node:fs';
  * A server is spawned as the leader of its own group, so its pid is also its group id.
  */
 
-/** True if a process with this pid exists (and we may signal it). */
+/** True if a process with this pid exists (and we may signal it) and has not exited. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * An exited process its parent has not reaped yet still answers signal 0. In a container whose PID 1 does
+ * not reap, a killed Switchboard stays such a zombie, and its data dir must not count as held.
+ */
+function isZombie(pid: number): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.charAt(stat.lastIndexOf(')') + 2);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
   }
 }
 
