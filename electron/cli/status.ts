@@ -13,7 +13,9 @@ export async function status(argv: string[]): Promise<number> {
     strict: true,
   });
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
-  const endpoint = values.url === undefined ? readEndpoint(dataDir)?.url : toMcpUrl(values.url).href;
+  // As call and connect: --url, else SWITCHBOARD_URL, else the endpoint the running serve recorded.
+  const given = values.url ?? (process.env.SWITCHBOARD_URL || undefined);
+  const endpoint = given === undefined ? readEndpoint(dataDir)?.url : toMcpUrl(given, values.url === undefined ? 'SWITCHBOARD_URL' : '--url').href;
   if (endpoint === undefined) {
     process.stderr.write(`Switchboard is not running (no endpoint recorded in ${dataDir}); start it with \`switchboard serve\`, or pass --url\n`);
     return 2;

@@ -38,6 +38,10 @@ describe('switchboard status', () => {
       ['dynamic  ready       2 tools', 'broken   crash-loop  (exited with code 1: Error: missing API key (set FIXTURE_API_KEY))', 'off      disabled', ''].join('\n'),
     );
 
+    // SWITCHBOARD_URL is heard as call and connect hear it (a data dir with no record of this serve).
+    const viaEnv = await runSwitchboard(['status', '--data-dir', tempDir()], { SWITCHBOARD_URL: `${serve.base}/mcp` });
+    expect(viaEnv.stdout.split('\n')[0]).toBe('dynamic  ready       2 tools');
+
     const json = await statusCli(['--url', `${serve.base}/mcp`, '--json']);
     expect(JSON.parse(json.stdout).servers.map((s: { name: string; state: string }) => `${s.name}:${s.state}`)).toEqual(['dynamic:ready', 'broken:crash-loop', 'off:disabled']);
 
