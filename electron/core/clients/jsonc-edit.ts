@@ -35,10 +35,10 @@ export function setJsoncProperty(text: string, path: readonly string[], value: u
   const parent = parentPath.length === 0 ? root : findNodeAtLocation(root, [...parentPath]);
   if (!parent) return setJsoncProperty(text, parentPath, { [key]: value }, layout);
   if (parent.type !== 'object') throw new Error(`${parentPath.join('.')} is not an object`);
-  return applyEdits(text, [insertProperty(text, parent, key, value, layout)]);
+  return applyEdits(text, insertProperty(text, parent, key, value, layout));
 }
 
-function insertProperty(text: string, object: Node, key: string, value: unknown, layout: Layout): Edit {
+function insertProperty(text: string, object: Node, key: string, value: unknown, layout: Layout): Edit[] {
   const last = object.children?.at(-1);
   const objectIndent = lineIndent(text, object.parent?.offset ?? object.offset);
   if (!last) {
@@ -47,17 +47,25 @@ function insertProperty(text: string, object: Node, key: string, value: unknown,
     const inside = text.slice(object.offset + 1, object.offset + object.length - 1);
     // An empty `{}` (whitespace only) is rewritten whole; one holding a comment keeps it after the new property.
     if (inside.trim() === '') {
-      return { offset: object.offset, length: object.length, content: `{${layout.eol}${childIndent}${property}${layout.eol}${objectIndent}}` };
+      return [{ offset: object.offset, length: object.length, content: `{${layout.eol}${childIndent}${property}${layout.eol}${objectIndent}}` }];
     }
-    return { offset: object.offset + 1, length: 0, content: `${layout.eol}${childIndent}${property}` };
+    return [{ offset: object.offset + 1, length: 0, content: `${layout.eol}${childIndent}${property}` }];
   }
   const end = last.offset + last.length;
   if (startsOwnLine(text, last.offset)) {
     const childIndent = lineIndent(text, last.offset);
-    return { offset: end, length: 0, content: `,${layout.eol}${childIndent}${JSON.stringify(key)}: ${serialize(value, childIndent, layout)}` };
+    const property = `${layout.eol}${childIndent}${JSON.stringify(key)}: ${serialize(value, childIndent, layout)}`;
+    // A comment after the last property, on its line (`"fs": {…}, // keep me`), stays with that property; a
+    // trailing comma there says the file likes them, so the new last property gets one too.
+    const comment = /^[ \t]*(,?)[ \t]*(?:\/\/[^\r\n]*|\/\*[^\r\n]*?\*\/[ \t]*)(?=\r?\n)/.exec(text.slice(end));
+    if (comment) {
+      const after = { offset: end + comment[0].length, length: 0, content: comment[1] ? `${property},` : property };
+      return comment[1] ? [after] : [{ offset: end, length: 0, content: ',' }, after];
+    }
+    return [{ offset: end, length: 0, content: `,${property}` }];
   }
   // A compact object (`{"a":{...}}` on one line): stay compact.
-  return { offset: end, length: 0, content: `,${JSON.stringify(key)}:${JSON.stringify(value)}` };
+  return [{ offset: end, length: 0, content: `,${JSON.stringify(key)}:${JSON.stringify(value)}` }];
 }
 
 /** JSON laid out with the file's indent unit, continuation lines indented from `baseIndent`. */

@@ -56,6 +56,18 @@ describe('installConfig', () => {
 `);
   });
 
+  it('leaves a comment after the last entry with that entry, with or without a trailing comma', () => {
+    const dir = tempDir();
+    for (const comma of ['', ',']) {
+      const file = path.join(dir, `mcp${comma ? '-comma' : ''}.json`);
+      fs.writeFileSync(file, `{\n  "mcpServers": {\n    "fs": { "command": "npx" }${comma} // keep me\n  }\n}\n`);
+      installConfig({ client: 'cursor', file, entries: { switchboard: { url: 'http://127.0.0.1:7780/mcp' } }, now });
+      expect(fs.readFileSync(file, 'utf8')).toBe(
+        `{\n  "mcpServers": {\n    "fs": { "command": "npx" }, // keep me\n    "switchboard": {\n      "url": "http://127.0.0.1:7780/mcp"\n    }${comma}\n  }\n}\n`,
+      );
+    }
+  });
+
   it('replaces only our entry when it is there, and writes nothing when it is already up to date', () => {
     const dir = tempDir();
     const file = path.join(dir, 'claude_desktop_config.json');
