@@ -38,13 +38,19 @@ export function App() {
     return () => window.removeEventListener('hashchange', onHash);
   }, [navigate]);
   useEffect(() => {
-    if (theme === 'system') document.documentElement.removeAttribute('data-theme');
-    else document.documentElement.dataset.theme = theme;
+    // One dark palette in the CSS (data-theme='dark'): 'system' is resolved here and follows the system's changes.
+    const system = window.matchMedia?.('(prefers-color-scheme: dark)');
+    const apply = () => {
+      document.documentElement.dataset.theme = theme === 'system' ? (system?.matches ? 'dark' : 'light') : theme;
+    };
+    apply();
+    if (theme === 'system') system?.addEventListener('change', apply);
     try {
       localStorage.setItem('switchboard.theme', theme);
     } catch {
       // Storage is off: the theme lasts this session.
     }
+    return () => system?.removeEventListener('change', apply);
   }, [theme]);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

@@ -143,6 +143,18 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     await page.keyboard.press('Alt+1');
   });
 
+  it("follows the system's light or dark scheme, and a theme chosen in the sidebar over it", async () => {
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(background).toBe('rgb(20, 23, 28)');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(background).toBe('rgb(246, 247, 249)');
+    await page.getByLabel('Theme').selectOption('dark');
+    await expect.poll(background).toBe('rgb(20, 23, 28)');
+    await page.getByLabel('Theme').selectOption('system');
+    await expect.poll(background).toBe('rgb(246, 247, 249)');
+  });
+
   it('asks for the token without the cookie, and signs in with it', async () => {
     await context.clearCookies();
     await page.goto(base);
