@@ -170,3 +170,17 @@ export function moveFocusInList(event: KeyboardEvent<HTMLElement>): void {
   const next = event.key === 'Home' ? 0 : event.key === 'End' ? buttons.length - 1 : Math.max(0, Math.min(buttons.length - 1, current + (event.key === 'ArrowDown' ? 1 : -1)));
   buttons[next]!.focus();
 }
+
+/** A choice of one server or all of them, for a page's filters: `undefined` is all. */
+export function ServerFilter({ names, value, onChange, label = 'Server' }: { names: readonly string[]; value: string | undefined; onChange: (server: string | undefined) => void; label?: string }) {
+  return (
+    <select aria-label={label} value={value ?? ''} onChange={(event) => onChange(event.target.value || undefined)}>
+      <option value="">All servers</option>
+      {names.map((name) => (
+        <option key={name} value={name}>
+          {name}
+        </option>
+      ))}
+    </select>
+  );
+}

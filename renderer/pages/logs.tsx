@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { LOG_LEVELS, LOG_STREAMS } from '../../shared/model.ts';
 import type { LogItem, LogSource } from '../../shared/contract.ts';
-import { formatTime, JsonView, useDebounced } from '../components/common.tsx';
+import { formatTime, JsonView, ServerFilter, useDebounced } from '../components/common.tsx';
 import { useApp } from '../store/index.ts';
 import { keyOf } from '../store/logs.ts';
 
@@ -37,14 +37,7 @@ export function LogsPage() {
             <option value="logs">Logs only</option>
             <option value="rpc">JSON-RPC only</option>
           </select>
-          <select aria-label="Server" value={filter.server ?? ''} onChange={(event) => setFilter({ server: event.target.value || undefined })}>
-            <option value="">All servers</option>
-            {servers.map((server) => (
-              <option key={server.name} value={server.name}>
-                {server.name}
-              </option>
-            ))}
-          </select>
+          <ServerFilter names={servers.map((server) => server.name)} value={filter.server} onChange={(server) => setFilter({ server })} />
           <select aria-label="Minimum level" value={filter.level ?? ''} onChange={(event) => setFilter({ level: (event.target.value || undefined) as typeof filter.level })}>
             <option value="">Any level</option>
             {LOG_LEVELS.map((level) => (

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { toJsonRpcCall, type HistoryEntry, type PromptInfo, type PromptRendered, type ResourceContents, type ToolInfo } from '../../shared/contract.ts';
 import { useBridge } from '../components/bridge-context.tsx';
-import { Badge, CopyButton, formatDuration, formatTime, JsonView, moveFocusInList } from '../components/common.tsx';
+import { Badge, CopyButton, formatDuration, formatTime, JsonView, moveFocusInList, ServerFilter } from '../components/common.tsx';
 import { hasNoFields, SchemaForm, schemaProblems } from '../components/schema-form.tsx';
 import { call } from '../store/call.ts';
 import { useApp } from '../store/index.ts';
@@ -70,14 +70,7 @@ function ToolsTab() {
       <div className="list-pane">
         <div className="filters">
           <input type="search" data-search aria-label="Search tools" placeholder="Search name and description  (/)" value={search} onChange={(event) => setSearch(event.target.value)} />
-          <select aria-label="Filter by server" value={server} onChange={(event) => setServer(event.target.value)}>
-            <option value="">All servers</option>
-            {servers.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
+          <ServerFilter label="Filter by server" names={servers} value={server || undefined} onChange={(next) => setServer(next ?? '')} />
         </div>
         <ul aria-label="Tools" role="listbox" onKeyDown={moveFocusInList}>
           {shown.map((item) => (

@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { SPAN_STATUSES, type MessageRecord, type Span } from '../../shared/model.ts';
-import { Badge, formatDuration, formatTime, JsonView } from '../components/common.tsx';
+import { Badge, formatDuration, formatTime, JsonView, ServerFilter } from '../components/common.tsx';
 import { useApp } from '../store/index.ts';
 
 export function TracesPage() {
@@ -18,14 +18,7 @@ export function TracesPage() {
     <>
       <div className="page-header">
         <h1>Traces</h1>
-        <select aria-label="Server" value={filter.server ?? ''} onChange={(event) => setFilter({ server: event.target.value || undefined })}>
-          <option value="">All servers</option>
-          {servers.map((server) => (
-            <option key={server.name} value={server.name}>
-              {server.name}
-            </option>
-          ))}
-        </select>
+        <ServerFilter names={servers.map((server) => server.name)} value={filter.server} onChange={(server) => setFilter({ server })} />
         <input aria-label="Tool" placeholder="Tool (its own name)" value={filter.tool ?? ''} onChange={(event) => setFilter({ tool: event.target.value || undefined })} />
         <select aria-label="Status" value={filter.status ?? ''} onChange={(event) => setFilter({ status: (event.target.value || undefined) as typeof filter.status })}>
           <option value="">Any status</option>
