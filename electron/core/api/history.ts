@@ -2,19 +2,8 @@ import type { CallStatus, HistoryEntry, HistorySummary, JsonObject, ToolResult }
 import type { Db } from '../store/database.ts';
 import { Conditions } from '../store/conditions.ts';
 
-/** A finished call, to keep. */
-export interface NewHistoryEntry {
-  time: number;
-  source: 'playground';
-  tool: string;
-  server: string | null;
-  arguments: JsonObject;
-  status: CallStatus;
-  durationMs: number;
-  error: string | null;
-  result: ToolResult | null;
-  traceId: string | null;
-}
+/** A finished call, to keep: what the history lists of it, its result, and where it came from. */
+export type NewHistoryEntry = Omit<HistorySummary, 'id'> & { source: 'playground'; result: ToolResult | null };
 
 export interface CallHistoryOptions {
   /** Results longer than this (as JSON) are kept without their large parts. */
