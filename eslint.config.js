@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'release/', 'node_modules/', 'test-results/', 'bench/results/'] },
+  { ignores: ['dist/', 'release/', 'node_modules/', 'test-results/', 'bench/results/', 'test/fixtures/conformance/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
