@@ -16,6 +16,7 @@ import type { CaptureLimits } from './supervisor/output-capture.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
 import { Gateway, type GatewayOptions } from './gateway/gateway.ts';
 import { RecordingTransport } from './gateway/tracing.ts';
+import { spanOutcome } from './telemetry/span-outcome.ts';
 
 export interface SwitchboardOptions {
   dataDir: string;
@@ -136,6 +137,8 @@ export class Switchboard {
         log: (entry) => store.logs.append(entry),
         recordSpan: (span) => store.traces.recordSpan(span),
         recordMessage: (message) => store.traces.recordMessage(message),
+        // The pipeline's interceptors, in order; the trace sink last, so it sees what the client gets.
+        interceptors: [spanOutcome],
         ...options.gateway,
       }));
       const instance = new Switchboard(options, store, config, supervisor, gateway);

@@ -5,7 +5,6 @@ import type { CatalogView, EventMessage, EventName, Events, FirstRunOffer, LogIt
 import { CLIENT_IDS, DIALECTS, clientConfigPath, exportConfig, importConfig, installConfig, type ExportOptions, type Launcher, type PlatformContext } from '../clients/index.ts';
 import type { HostVariables } from '../supervisor/launch.ts';
 import { DisposableStore, type Disposable } from '../base/lifecycle.ts';
-import { parseExposedUri } from '../gateway/catalog.ts';
 import type { Switchboard } from '../switchboard.ts';
 import { TerminalSet } from '../terminal/index.ts';
 import { recentSessions } from './clients.ts';
@@ -333,10 +332,7 @@ export function catalogView(app: Switchboard): CatalogView {
   // As the gateway does for a list request: a server that just became ready is in it.
   app.gateway.catalog.rebuild();
   const snapshot = app.gateway.catalog.snapshot;
-  const serverOfUri = (uri: string) => {
-    const parsed = parseExposedUri(uri);
-    return (parsed && snapshot.serversByResourceAlias.get(parsed.alias)) ?? '';
-  };
+  const serverOfUri = (uri: string) => snapshot.resourceOrigins.get(uri)?.server ?? snapshot.templateOrigins.get(uri)?.server ?? '';
   return {
     tools: snapshot.tools.map((tool) => {
       const origin = snapshot.toolOrigins.get(tool.name);

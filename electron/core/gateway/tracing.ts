@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import type { JSONRPCMessage, MessageExtraInfo, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
+import type { JSONRPCMessage, MessageExtraInfo, Transport } from '@modelcontextprotocol/server';
+import { TransportDecorator } from '../base/transport-decorator.ts';
 import type { Span, SpanStatus } from '../../../shared/model.ts';
 import type { NewMessage } from '../store/traces.ts';
 
@@ -16,7 +17,8 @@ export function newTraceId(now = Date.now()): string {
 /** W3C trace context, as it travels in a request's `_meta.traceparent`. */
 export interface TraceParent {
   readonly traceId: string;
-  readonly spanId: string;
+  /** Null for a trace started where the request came in, before any span. */
+  readonly spanId: string | null;
 }
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -122,64 +124,39 @@ export class Tracer {
  * A transport decorator that records every JSON-RPC message crossing it, and otherwise changes nothing:
  * the gateway and the supervisor stay free of recording calls.
  */
-export class RecordingTransport implements Transport {
-  onclose?: () => void;
-  onerror?: (error: Error) => void;
-  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
-  /** Upstream requests we sent with a trace, so their responses get the same trace. */
+export class RecordingTransport extends TransportDecorator {
+  /** Requests with a trace, so their responses get the same trace. */
   private readonly traceOfRequest = new Map<string | number, string>();
 
   constructor(
-    private readonly inner: Transport,
+    inner: Transport,
     private readonly where: Pick<NewMessage, 'hop' | 'session' | 'server'>,
     private readonly record: (message: NewMessage) => void,
+    /** A request that arrives without a trace starts one here (a 2026-07-28 request has no session to match it by). */
+    private readonly startsTraces = false,
   ) {
-    // Handlers already on the inner transport (its owner's) keep working; ours run after them.
-    const ownerClose = inner.onclose;
-    const ownerError = inner.onerror;
-    inner.onclose = () => {
-      ownerClose?.();
-      this.onclose?.();
-    };
-    inner.onerror = (error) => {
-      ownerError?.(error);
-      this.onerror?.(error);
-    };
-    inner.onmessage = (message, extra) => {
-      this.note('in', message);
-      this.onmessage?.(message, extra);
-    };
+    super(inner);
   }
 
-  get sessionId(): string | undefined {
-    return this.inner.sessionId;
+  /** The trace a request that came in on this transport belongs to. */
+  traceOf(requestId: string | number): string | undefined {
+    return this.traceOfRequest.get(requestId);
   }
 
-  setProtocolVersion(version: string): void {
-    this.inner.setProtocolVersion?.(version);
+  protected override received(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
+    this.note('in', message);
+    this.deliver(message, extra);
   }
 
-  setSupportedProtocolVersions(versions: string[]): void {
-    this.inner.setSupportedProtocolVersions?.(versions);
-  }
-
-  start(): Promise<void> {
-    return this.inner.start();
-  }
-
-  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+  protected override sending(message: JSONRPCMessage): void {
     this.note('out', message);
-    return this.inner.send(message, options);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 
   private note(direction: 'in' | 'out', message: JSONRPCMessage): void {
     let traceId: string | null = null;
     if ('method' in message) {
       traceId = parseTraceparent((message.params?._meta as Record<string, unknown> | undefined)?.traceparent)?.traceId ?? null;
+      if (!traceId && this.startsTraces && direction === 'in' && 'id' in message) traceId = newTraceId();
       if (traceId && 'id' in message) this.traceOfRequest.set(message.id, traceId);
     } else if ('id' in message && message.id !== undefined && message.id !== null) {
       traceId = this.traceOfRequest.get(message.id) ?? null;

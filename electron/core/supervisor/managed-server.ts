@@ -1,7 +1,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import { Client, StreamableHTTPClientTransport, type ClientCapabilities, type Prompt, type Resource, type ResourceTemplateType, type Tool, type Transport } from '@modelcontextprotocol/client';
+import { NotificationsFirst } from '../base/transport-decorator.ts';
 import { isolatingFetch } from './isolating-fetch.ts';
+import { withStreamedJson } from './streamed-json.ts';
+import { CompleteResults } from './complete-results.ts';
 import type { ServerState, ServerStatus, StateReason, StatusChange } from '../../../shared/model.ts';
 import type { ServerConfig } from '../config/schema.ts';
 import { Emitter, type Event } from '../base/event.ts';
@@ -23,6 +26,15 @@ export interface Catalog {
 }
 
 export const EMPTY_CATALOG: Catalog = { tools: [], resources: [], resourceTemplates: [], prompts: [] };
+
+/** The lists a catalog holds, as a server signals their changes. */
+export type ListKind = 'tools' | 'prompts' | 'resources';
+
+/** A new catalog; `signalled` when the server itself said that list changed (list_changed), even if it looks the same. */
+export interface CatalogUpdate {
+  readonly catalog: Catalog;
+  readonly signalled?: ListKind;
+}
 
 /** Where servers are launched from: resolved once per app run, shared by every server. */
 export interface LaunchEnvironment {
@@ -68,6 +80,11 @@ interface LocalProcess {
 interface Run {
   readonly process?: LocalProcess;
   readonly client: Client;
+  /**
+   * A remote server that speaks both eras is also reached over a 2025 session, so 2025 clients' requests go to it
+   * in their own era (server-to-client requests, subscriptions, logging levels), untranslated.
+   */
+  legacy?: Client;
   /** The process exited, or the remote connection closed. */
   readonly ended: Promise<ExitInfo>;
   stopping: boolean;
@@ -87,8 +104,8 @@ const DEFAULT_STOP_GRACE = { stdinMs: 1000, termMs: 2000 };
 export class ManagedServer implements Disposable {
   private readonly onDidChangeStatusEmitter = new Emitter<StatusChange>();
   readonly onDidChangeStatus: Event<StatusChange> = this.onDidChangeStatusEmitter.event;
-  private readonly onDidChangeCatalogEmitter = new Emitter<Catalog>();
-  readonly onDidChangeCatalog: Event<Catalog> = this.onDidChangeCatalogEmitter.event;
+  private readonly onDidChangeCatalogEmitter = new Emitter<CatalogUpdate>();
+  readonly onDidChangeCatalog: Event<CatalogUpdate> = this.onDidChangeCatalogEmitter.event;
 
   private state: ServerState = 'stopped';
   private since = Date.now();
@@ -132,9 +149,20 @@ export class ManagedServer implements Disposable {
     return this.catalogValue;
   }
 
+  /** Failures in a row counted against `restart.maxRetries` (the attempt a restart is, or the count in crash-loop). */
+  get restartAttempt(): number {
+    return this.policy.consecutiveFailures;
+  }
+
   /** The connected MCP client, while the server is ready. */
   get client(): Client | undefined {
     return this.state === 'ready' ? this.run?.client : undefined;
+  }
+
+  /** The client to use for a caller of `era`: the same era where the server speaks it, else the main one. */
+  clientFor(era: 'legacy' | 'modern'): Client | undefined {
+    if (this.state !== 'ready' || !this.run) return undefined;
+    return era === 'legacy' ? (this.run.legacy ?? this.run.client) : this.run.client;
   }
 
   /** The last stderr lines of the current (or last) process. */
@@ -256,6 +284,7 @@ export class ManagedServer implements Disposable {
       this.fail(run, 'handshake-failed', `MCP handshake failed: ${errorMessage(outcome.error)}`);
       return;
     }
+    if (!run.process && run.client.getProtocolEra() === 'modern') await this.openLegacyCompanion(run);
     const catalog = await this.listCatalog(run.client);
     if (this.run !== run || run.stopping || run.failed) return;
     this.catalogValue = catalog;
@@ -263,7 +292,7 @@ export class ManagedServer implements Disposable {
     this.readySince = Date.now();
     this.lastError = null;
     this.setState('ready', 'handshake-complete', null);
-    this.onDidChangeCatalogEmitter.fire(catalog);
+    this.onDidChangeCatalogEmitter.fire({ catalog });
     this.startHealthChecks(run);
   }
 
@@ -321,7 +350,7 @@ export class ManagedServer implements Disposable {
     const stdio = new ChildStdioTransport(child.stdin, child.stdout, (line) => this.onNoise(run, line));
     this.log('info', `started (pid ${pid}): ${commandLine}`);
     void ended.then((info) => this.onEnded(run, info));
-    return { run, transport: this.host.decorateTransport?.(stdio, this.name) ?? stdio };
+    return { run, transport: new NotificationsFirst(this.host.decorateTransport?.(stdio, this.name) ?? stdio) };
   }
 
   /** Connects to a remote server over Streamable HTTP (either protocol era). */
@@ -330,9 +359,7 @@ export class ManagedServer implements Disposable {
     if (generation !== this.generation) return undefined;
     const expand = (value: string) => expandVariables(value, environment.variables, environment.parentEnv);
     const url = new URL(expand(this.configValue.url!));
-    const headers = Object.fromEntries(Object.entries(this.configValue.headers ?? {}).map(([key, value]) => [key, expand(value)]));
-    this.rememberSecrets(Object.values(headers).map((value) => value.replace(/^(Bearer|Basic|token)\s+/i, '')));
-    const http = new StreamableHTTPClientTransport(url, { requestInit: { headers }, fetch: isolatingFetch });
+    this.rememberSecrets(Object.values(this.configValue.headers ?? {}).map((value) => expand(value).replace(/^(Bearer|Basic|token)\s+/i, '')));
     let close: (info: ExitInfo) => void = () => undefined;
     const ended = new Promise<ExitInfo>((resolve) => (close = resolve));
     const run: Run = { client: this.createClient(true), ended, stopping: false, failed: false, noiseSeen: false };
@@ -340,7 +367,41 @@ export class ManagedServer implements Disposable {
     this.run = run;
     this.log('info', `connecting to ${url.href}`);
     void ended.then((info) => this.onEnded(run, info));
-    return { run, transport: this.host.decorateTransport?.(http, this.name) ?? http };
+    return { run, transport: await this.remoteTransport(run.client) };
+  }
+
+  /** A 2025 session with a remote server that answered in the 2026-07-28 era, if it speaks 2025 too. */
+  private async openLegacyCompanion(run: Run): Promise<void> {
+    const transport = await this.remoteTransport();
+    const client = this.createClient(false);
+    try {
+      await client.connect(transport, { timeout: Math.min(this.configValue.startupTimeoutMs, 10_000) });
+    } catch {
+      await client.close().catch(() => undefined);
+      this.log('info', 'speaks only the 2026-07-28 protocol: 2025 clients are served by translating');
+      return;
+    }
+    if (this.run !== run || run.stopping || run.failed) {
+      await client.close().catch(() => undefined);
+      return;
+    }
+    run.legacy = client;
+    // A companion that goes away leaves 2025 clients to the main connection (translated).
+    client.onclose = () => {
+      if (run.legacy === client) run.legacy = undefined;
+    };
+    this.log('info', 'speaks both protocol eras: each client is served in its own');
+  }
+
+  /** A Streamable HTTP transport to the remote server, decorated like every upstream transport. */
+  private async remoteTransport(client?: Client): Promise<Transport> {
+    const environment = await this.host.launchEnvironment();
+    const expand = (value: string) => expandVariables(value, environment.variables, environment.parentEnv);
+    const url = new URL(expand(this.configValue.url!));
+    const headers = Object.fromEntries(Object.entries(this.configValue.headers ?? {}).map(([key, value]) => [key, expand(value)]));
+    const http = new StreamableHTTPClientTransport(url, { requestInit: { headers }, fetch: withStreamedJson(isolatingFetch) });
+    const decorated = this.host.decorateTransport?.(http, this.name) ?? http;
+    return new NotificationsFirst(client ? new CompleteResults(decorated, () => client.getProtocolEra() === 'modern', (message) => this.log('warn', message)) : decorated);
   }
 
   private async prepareLaunch(): Promise<{ spawnArgs: Parameters<typeof spawn>; commandLine: string }> {
@@ -383,13 +444,13 @@ export class ManagedServer implements Disposable {
       // Remote servers may speak the 2026-07-28 era; stdio servers are probed by a handshake of their own.
       ...(remote ? { versionNegotiation: { mode: 'auto' as const } } : {}),
       listChanged: {
-        tools: { debounceMs: 50, onChanged: (error, tools) => !error && tools && this.setCatalog({ ...this.catalogValue, tools }) },
-        prompts: { debounceMs: 50, onChanged: (error, prompts) => !error && prompts && this.setCatalog({ ...this.catalogValue, prompts }) },
+        tools: { debounceMs: 50, onChanged: (error, tools) => !error && tools && this.setCatalog({ ...this.catalogValue, tools }, 'tools') },
+        prompts: { debounceMs: 50, onChanged: (error, prompts) => !error && prompts && this.setCatalog({ ...this.catalogValue, prompts }, 'prompts') },
         resources: {
           debounceMs: 50,
           onChanged: (error, resources) => {
             if (error || !resources) return;
-            void this.listTemplates(client).then((resourceTemplates) => this.setCatalog({ ...this.catalogValue, resources, resourceTemplates }));
+            void this.listTemplates(client).then((resourceTemplates) => this.setCatalog({ ...this.catalogValue, resources, resourceTemplates }, 'resources'));
           },
         },
       },
@@ -426,10 +487,10 @@ export class ManagedServer implements Disposable {
     }
   }
 
-  private setCatalog(catalog: Catalog): void {
+  private setCatalog(catalog: Catalog, signalled?: ListKind): void {
     if (catalog === this.catalogValue) return;
     this.catalogValue = catalog;
-    this.onDidChangeCatalogEmitter.fire(catalog);
+    this.onDidChangeCatalogEmitter.fire(signalled ? { catalog, signalled } : { catalog });
   }
 
   private startHealthChecks(run: Run): void {
@@ -526,7 +587,7 @@ export class ManagedServer implements Disposable {
     const grace = this.host.stopGrace ?? DEFAULT_STOP_GRACE;
     const remaining = deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(0, deadline - Date.now());
     // Closing the client closes stdin: well-behaved stdio servers exit on EOF.
-    await run.client.close().catch(() => undefined);
+    await Promise.all([run.client.close().catch(() => undefined), run.legacy?.close().catch(() => undefined)]);
     const local = run.process;
     if (!local) return;
     if (!(await waitForGroupExit(local.pid, Math.min(grace.stdinMs, remaining * 0.3)))) {

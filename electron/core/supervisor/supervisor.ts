@@ -3,12 +3,14 @@ import { diffConfigs, type ConfigDiff } from '../config/diff.ts';
 import type { ServerConfig } from '../config/schema.ts';
 import { Emitter, type Event } from '../base/event.ts';
 import { DisposableStore, type Disposable } from '../base/lifecycle.ts';
-import { ManagedServer, type Catalog, type ServerHost } from './managed-server.ts';
+import { ManagedServer, type Catalog, type ListKind, type ServerHost } from './managed-server.ts';
 
 /** The servers' catalog changed (a server became ready, went down, or sent list_changed). */
 export interface CatalogChange {
   readonly server: string;
   readonly catalog: Catalog;
+  /** The server said this list changed (list_changed), whether or not it looks different. */
+  readonly signalled?: ListKind;
 }
 
 export class ShuttingDownError extends Error {
@@ -80,7 +82,7 @@ export class Supervisor implements Disposable {
     const members = Array.from({ length: config.replicas }, (_, index) => {
       const member = new ManagedServer({ ...config, name: replicaName(config.name, index) }, this.host);
       subscriptions.add(member.onDidChangeStatus((change) => this.onDidChangeStatusEmitter.fire(change)));
-      subscriptions.add(member.onDidChangeCatalog((catalog) => this.onDidChangeCatalogEmitter.fire({ server: config.name, catalog })));
+      subscriptions.add(member.onDidChangeCatalog((update) => this.onDidChangeCatalogEmitter.fire({ server: config.name, ...update })));
       subscriptions.add(member);
       return member;
     });

@@ -121,7 +121,7 @@ describe('switchboard call', () => {
     const ok = await runSwitchboard(['call', 'fidelity__slow', '--args', '{"ms":50}', '--data-dir', dataDir]);
     expect(ok).toMatchObject({ code: 0, stdout: 'done after 50 ms\n' });
     const link = await runSwitchboard(['call', 'fidelity__link', '--data-dir', dataDir]);
-    expect(link.stdout).toBe('[resource link sb://fidelity/fixture://thing/1]\n[image image/png, 8 bytes]\n');
+    expect(link.stdout).toBe('[resource link fixture://thing/1]\n[image image/png, 8 bytes]\n');
     expect(await runSwitchboard(['call', 'fidelity__fail', '--data-dir', dataDir])).toMatchObject({ code: 1, stdout: 'it went wrong on purpose\n' });
     const json = await runSwitchboard(['call', 'fidelity__mismatch', '--json', '--data-dir', dataDir]);
     expect(JSON.parse(json.stdout).structuredContent).toEqual({ n: 'not-a-number' });

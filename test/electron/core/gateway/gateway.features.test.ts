@@ -93,7 +93,7 @@ describe('roots, logging and resource subscriptions', () => {
     const updates: string[] = [];
     const a = await connectClient(gateway.mcpUrl, 'legacy', { setup: (c) => c.setNotificationHandler('notifications/resources/updated', (n) => void updates.push(n.params.uri)) });
     const b = await connectClient(gateway.mcpUrl, 'legacy');
-    const uri = 'sb://everything/demo://resource/dynamic/text/1';
+    const uri = 'demo://resource/dynamic/text/1';
     await a.subscribeResource({ uri });
     await b.subscribeResource({ uri });
     const upstreamSubscribes = () => gateway.app.store.traces.queryMessages({ server: 'everything', method: 'resources/subscribe' }).length;

@@ -72,34 +72,40 @@ describe.each<Era>(['legacy', 'modern'])('the gateway to a %s client', (era) => 
     expect(failed).toMatchObject({ isError: true, content: [{ type: 'text', text: 'it went wrong on purpose' }] });
   });
 
-  it('rewrites resource links so that they can be read back through the gateway', async () => {
+  it('passes resource links through unchanged, and reads them back from the server that handed them out', async () => {
     const result = await client.callTool({ name: 'fidelity__link', arguments: {} });
     const [link, image] = result.content as unknown as [{ type: string; uri: string }, { type: string; data: string }];
-    expect(link).toMatchObject({ type: 'resource_link', uri: 'sb://fidelity/fixture://thing/1', name: 'thing one' });
+    expect(link).toMatchObject({ type: 'resource_link', uri: 'fixture://thing/1', name: 'thing one' });
     expect(image).toEqual({ type: 'image', data: 'iVBORw0KGgo=', mimeType: 'image/png' });
+    // No server lists fixture://thing/1: the gateway remembers which one handed it out.
     const read = await client.readResource({ uri: link.uri });
-    expect(read.contents).toEqual([{ uri: 'sb://fidelity/fixture://thing/1', mimeType: 'text/plain', text: 'content of fixture://thing/1' }]);
+    expect(read.contents).toEqual([{ uri: 'fixture://thing/1', mimeType: 'text/plain', text: 'content of fixture://thing/1' }]);
   });
 
-  it('namespaces embedded resources in tool and prompt results too, so they read back through the gateway', async () => {
+  it('passes embedded resources in tool and prompt results through unchanged, and they read back', async () => {
     const result = await client.callTool({ name: 'everything__get-resource-reference', arguments: { resourceType: 'Text', resourceId: 3 } });
     const embedded = (result.content as { type: string; resource?: { uri: string } }[]).find((item) => item.type === 'resource');
-    expect(embedded?.resource?.uri).toBe('sb://everything/demo://resource/dynamic/text/3');
+    expect(embedded?.resource?.uri).toBe('demo://resource/dynamic/text/3');
     const read = await client.readResource({ uri: embedded!.resource!.uri });
     expect(read.contents[0]!.uri).toBe(embedded!.resource!.uri);
     const prompt = await client.getPrompt({ name: 'everything__resource-prompt', arguments: { resourceType: 'Text', resourceId: '2' } });
     const inPrompt = prompt.messages.map((message) => message.content).find((content) => content.type === 'resource') as { resource: { uri: string } } | undefined;
-    expect(inPrompt?.resource.uri).toBe('sb://everything/demo://resource/dynamic/text/2');
+    expect(inPrompt?.resource.uri).toBe('demo://resource/dynamic/text/2');
   });
 
-  it('lists and reads resources and templates under namespaced URIs', async () => {
+  it('lists and reads resources and templates under their own URIs', async () => {
     const { resources } = await client.listResources();
-    expect(resources.map((r) => r.uri)).toContain('sb://everything/demo://resource/static/document/architecture.md');
+    expect(resources.map((r) => r.uri)).toContain('demo://resource/static/document/architecture.md');
     const { resourceTemplates } = await client.listResourceTemplates();
-    expect(resourceTemplates.map((t) => t.uriTemplate)).toContain('sb://everything/demo://resource/dynamic/text/{resourceId}');
-    const read = await client.readResource({ uri: 'sb://everything/demo://resource/dynamic/text/7' });
-    expect(read.contents[0]!.uri).toBe('sb://everything/demo://resource/dynamic/text/7');
-    await expect(client.readResource({ uri: 'sb://nobody/x://y' })).rejects.toThrow(/Unknown resource/);
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toContain('demo://resource/dynamic/text/{resourceId}');
+    // A URI no server lists, that a template matches, goes to the template's server.
+    const read = await client.readResource({ uri: 'demo://resource/dynamic/text/7' });
+    expect(read.contents[0]!.uri).toBe('demo://resource/dynamic/text/7');
+    // The explicit form names the server (what a collision is resolved with) and reads the same.
+    const explicit = await client.readResource({ uri: 'sb://everything/demo://resource/dynamic/text/7' });
+    expect(JSON.stringify(explicit.contents[0])).toContain('Resource 7');
+    expect({ ...explicit.contents[0], uri: '' }).toEqual({ ...read.contents[0], uri: '' });
+    await expect(client.readResource({ uri: 'sb://nobody/x://y' })).rejects.toThrow(/not found/);
     // The Traces page names the server a read went to, as it does for a tool call.
     const reads = gateway.app.store.traces.queryTraces({ limit: 50 }).filter((span) => span.method === 'resources/read' && span.status === 'ok');
     expect(reads.at(-1)?.server).toBe('everything');
@@ -188,12 +194,12 @@ describe('catalog changes', () => {
 });
 
 describe('what is recorded', () => {
-  it('traces every call with gateway, routing, upstream and respond spans, and keeps its messages', async () => {
+  it('traces every call with gateway, routing and upstream spans, and keeps its messages', async () => {
     const client = await connectClient(gateway.mcpUrl, 'legacy', { name: 'trace-test-client' });
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     await client.callTool({ name: 'everything__echo', arguments: { message: 'traced', api_key: 'sk-secret-value' }, _meta: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
     const { spans, messages } = gateway.app.store.traces.getTrace(traceId);
-    expect(spans.map((s) => s.name)).toEqual(['tools/call', 'route', 'upstream tools/call', 'respond']);
+    expect(spans.map((s) => s.name)).toEqual(['tools/call', 'route', 'upstream tools/call']);
     const [root, , upstream] = spans;
     expect(root).toMatchObject({ parentSpanId: '00f067aa0ba902b7', client: 'trace-test-client', server: 'everything', tool: 'echo', status: 'ok', method: 'tools/call' });
     // A request that continues the client's trace is still listed among the traced requests.

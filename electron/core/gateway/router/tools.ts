@@ -1,0 +1,58 @@
+import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
+import type { CallContext, CallResult } from '../pipeline/context.ts';
+import { ServerUnavailableError, type Lease } from '../pipeline/upstream-pool.ts';
+import { resolveName } from './resolve.ts';
+import { exposeContent } from './resources.ts';
+import type { Handlers, RouteDeps } from './router.ts';
+import { callUpstream, describeUpstreamFailure, errorText } from './upstream-call.ts';
+
+/**
+ * tools/call: to the server that owns the tool, on a replica of the pool. What the model should read when the
+ * call cannot run (the server is restarting, did not answer in time, died mid-call) is a tool error in words,
+ * not a protocol error: it can choose another way. The server's own errors pass through as they are.
+ */
+export function toolHandlers(deps: RouteDeps): Handlers {
+  return {
+    'tools/call': async (ctx: CallContext): Promise<CallResult> => {
+      const route = ctx.span.child('route');
+      let lease: Lease;
+      let origin;
+      try {
+        origin = (await resolveTool(deps, ctx.params.name)) as { server: string; name: string; tool?: Tool };
+        ctx.span.attributes.server = route.attributes.server = origin.server;
+        ctx.span.attributes.tool = route.attributes.tool = origin.name;
+        lease = deps.pool.acquire(origin.server, ctx.caller, ctx.roundState?.replica);
+      } catch (error) {
+        route.end('error', errorText(error));
+        if (error instanceof ServerUnavailableError) return toolError(error.message);
+        throw error;
+      }
+      route.end();
+      try {
+        const result = await callUpstream(ctx, lease, { method: 'tools/call', params: { ...ctx.params, name: origin.name }, tool: origin.tool }, deps.mint);
+        const content = (result as CallToolResult).content;
+        return Array.isArray(content) ? { ...result, content: exposeContent(deps, origin.server, content) } : result;
+      } catch (error) {
+        if (ctx.signal.aborted) throw error;
+        const sentence = describeUpstreamFailure(error, origin.server, lease.timeoutMs);
+        if (sentence) return toolError(sentence);
+        throw error;
+      } finally {
+        lease.release();
+      }
+    },
+  };
+}
+
+/** The tool's origin; a name not known yet while servers are starting waits for them (bounded) and looks again. */
+async function resolveTool(deps: RouteDeps, name: unknown) {
+  const snapshot = deps.catalog.snapshot;
+  if (typeof name === 'string' && snapshot.toolOrigins.has(name)) return snapshot.toolOrigins.get(name)!;
+  await deps.waitForStartingServers();
+  const fresh = deps.catalog.snapshot;
+  return resolveName(fresh, fresh.toolOrigins, name, 'tool', deps.pool);
+}
+
+function toolError(text: string): CallResult {
+  return { content: [{ type: 'text', text }], isError: true };
+}
