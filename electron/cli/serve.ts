@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { StatusChange } from '../../shared/model.ts';
+import { installLastResort } from '../core/base/last-resort.ts';
 import { ConfigError } from '../core/config/parse.ts';
 import { loadOrCreateToken, removeEndpoint, writeEndpoint } from '../core/data-dir.ts';
 import { HttpServer } from '../core/http/http-server.ts';
@@ -45,6 +46,7 @@ export async function serve(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  const lastResort = installLastResort((message) => app.log('error', message));
   app.supervisor.onDidChangeStatus((change) => stderr(describeChange(app, change)));
   const token = loadOrCreateToken(dataDir);
 
@@ -88,6 +90,7 @@ export async function serve(argv: string[]): Promise<number> {
         removeEndpoint(dataDir);
         web?.dispose();
         await Promise.all([http.close(), app.shutdown(5000)]);
+        lastResort.dispose();
         stderr('stopped');
         resolve(0);
       })();

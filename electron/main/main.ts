@@ -11,6 +11,7 @@ import { loadOrCreateToken, removeEndpoint, writeEndpoint } from '../core/data-d
 import { HttpServer } from '../core/http/http-server.ts';
 import { appVersion, defaultDataDir, packageRoot, PRODUCT_NAME } from '../core/paths.ts';
 import { DataDirInUseError } from '../core/store/store.ts';
+import { installLastResort } from '../core/base/last-resort.ts';
 import { Switchboard, type AppLogLine } from '../core/switchboard.ts';
 import { storeNewToken } from '../core/ui/index.ts';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, READY_CHANNEL, VERSION_SWITCH } from '../preload/api.ts';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     },
     log,
   ));
+  installLastResort((message) => switchboard.log('error', message));
   let token = loadOrCreateToken(dataDir);
   const listening = await listenOnFirstFreePort([DEFAULT_PORT, 0], (port) => new HttpServer(switchboard, { host: '127.0.0.1', port, token }));
   const server = (http = listening.server);

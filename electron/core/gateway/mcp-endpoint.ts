@@ -5,6 +5,7 @@ import { createMcpHandler, isInitializeRequest, isJsonContentType, isLegacyReque
 import type { Disposable } from '../base/lifecycle.ts';
 import type { NewMessage } from '../store/traces.ts';
 import type { Gateway } from './gateway.ts';
+import { checkClientMessage } from './entry/wire-check.ts';
 import { RecordingTransport } from './tracing.ts';
 
 export interface McpEndpointOptions {
@@ -93,6 +94,8 @@ export class McpEndpoint implements Disposable {
       } catch {
         return sendError(response, 400, -32700, 'Parse error: the body is not valid JSON');
       }
+      const problem = checkClientMessage(read, body);
+      if (problem) return sendError(response, 400, problem.code, problem.message, problem.id);
     } else if (request.method !== 'GET' && request.method !== 'DELETE') {
       response.writeHead(405, { allow: 'GET, POST, DELETE', 'content-type': 'application/json' });
       response.end(jsonRpcError(-32000, 'Method not allowed'));
@@ -166,7 +169,7 @@ export class McpEndpoint implements Disposable {
     try {
       const answer = await this.gateway.callToolDirect(session.transport.sessionId!, call, abort.signal);
       if (response.destroyed) return;
-      const text = JSON.stringify(answer);
+      const text = serializeAnswer(answer);
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       response.end(text);
     } finally {
@@ -256,17 +259,27 @@ function cancelDirectCalls(session: LegacySession, body: unknown): void {
   }
 }
 
+/** The answer as JSON; one that cannot be written (a result nested too deep for JSON.stringify) becomes an error. */
+function serializeAnswer(answer: { id: string | number }): string {
+  try {
+    return JSON.stringify(answer);
+  } catch (error) {
+    const message = `Switchboard could not pass the result on: ${error instanceof Error ? error.message : String(error)}`;
+    return JSON.stringify({ jsonrpc: '2.0', id: answer.id, error: { code: -32603, message } });
+  }
+}
+
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function jsonRpcError(code: number, message: string): string {
-  return JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
+function jsonRpcError(code: number, message: string, id: string | number | null = null): string {
+  return JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id });
 }
 
-function sendError(response: http.ServerResponse, status: number, code: number, message: string): void {
+function sendError(response: http.ServerResponse, status: number, code: number, message: string, id: string | number | null = null): void {
   response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(jsonRpcError(code, message));
+  response.end(jsonRpcError(code, message, id));
 }
 
 /** Reads the body up to `limit` bytes; past it, stops reading and says so. */

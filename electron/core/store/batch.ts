@@ -7,6 +7,8 @@ export interface BatchOptions {
   maxBatch?: number;
   /** Items waiting beyond this are dropped and counted: a stuck disk cannot eat the memory. */
   maxPending?: number;
+  /** A batch that could not be written (a full disk, a bug of ours): told here, never thrown into the caller's timer. */
+  onError?: (error: unknown, items: number) => void;
 }
 
 /**
@@ -24,7 +26,7 @@ export class BatchWriter<T> implements Disposable {
     private readonly write: (items: T[]) => void,
     options: BatchOptions = {},
   ) {
-    this.options = { flushDelayMs: 50, maxBatch: 5000, maxPending: 200_000, ...options };
+    this.options = { flushDelayMs: 50, maxBatch: 5000, maxPending: 200_000, onError: reportOnce(), ...options };
   }
 
   /** Items dropped because the writer fell too far behind. */
@@ -54,7 +56,13 @@ export class BatchWriter<T> implements Disposable {
 
   private writeBatch(): void {
     if (this.pending.length === 0) return;
-    this.write(this.pending.splice(0, this.options.maxBatch));
+    const batch = this.pending.splice(0, this.options.maxBatch);
+    try {
+      this.write(batch);
+    } catch (error) {
+      this.droppedCount += batch.length;
+      this.options.onError(error, batch.length);
+    }
   }
 
   /** Writes everything queued, now. */
@@ -69,4 +77,14 @@ export class BatchWriter<T> implements Disposable {
     this.flush();
     this.disposed = true;
   }
+}
+
+/** The default for a failed batch: one line on stderr per minute at most (the store may be what failed). */
+function reportOnce(): (error: unknown, items: number) => void {
+  let last = 0;
+  return (error, items) => {
+    if (Date.now() - last < 60_000) return;
+    last = Date.now();
+    process.stderr.write(`switchboard: ${items} records could not be written to the store: ${error instanceof Error ? error.message : String(error)}\n`);
+  };
 }

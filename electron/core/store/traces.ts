@@ -189,17 +189,30 @@ function toMessage(row: MessageRow): MessageRecord {
   return { id: row.id, time: row.time, hop: row.hop, direction: row.direction, session: row.session, server: row.server, method: row.method, rpcId: row.rpc_id, traceId: row.trace_id, body: row.body };
 }
 
+/** Ids are bounded where they come in; a stored id is cut anyway, so no row holds a huge one. */
+const MAX_STORED_ID = 256;
+
 function describeMessage(message: unknown): { method: string | null; rpcId: string | null } {
-  const value = message as { method?: unknown; id?: unknown };
-  return { method: typeof value.method === 'string' ? value.method : null, rpcId: value.id === undefined || value.id === null ? null : String(value.id) };
+  const value = (typeof message === 'object' && message !== null ? message : {}) as { method?: unknown; id?: unknown };
+  const id = value.id === undefined || value.id === null ? null : String(value.id);
+  return { method: typeof value.method === 'string' ? value.method.slice(0, 200) : null, rpcId: id === null ? null : id.slice(0, MAX_STORED_ID) };
 }
 
-/** JSON with values under secret-looking keys replaced, cut to MAX_BODY_CHARS. */
+/**
+ * JSON with values under secret-looking keys replaced, cut to MAX_BODY_CHARS. Never throws: a message that cannot
+ * be written as JSON (nested deeper than JSON.stringify goes, a cycle) is kept as a placeholder that says so.
+ */
 export function serializeBody(message: unknown): string {
-  let text = JSON.stringify(message);
-  // A replacer makes stringify several times slower: only a message with a secret-looking key pays for it.
-  if (SECRET_KEY_IN_JSON.test(text)) {
-    text = JSON.stringify(message, (key, value: unknown) => (key !== '' && SECRET_KEY.test(key) && typeof value !== 'object' ? '[redacted]' : value));
+  let text: string;
+  try {
+    text = JSON.stringify(message) ?? 'null';
+    // A replacer makes stringify several times slower: only a message with a secret-looking key pays for it.
+    if (SECRET_KEY_IN_JSON.test(text)) {
+      text = JSON.stringify(message, (key, value: unknown) => (key !== '' && SECRET_KEY.test(key) && typeof value !== 'object' ? '[redacted]' : value));
+    }
+  } catch (error) {
+    const { method, rpcId } = describeMessage(message);
+    return JSON.stringify({ switchboard: `this message could not be recorded: ${error instanceof Error ? error.message : String(error)}`, method, id: rpcId });
   }
   return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}… [${text.length - MAX_BODY_CHARS} more characters]` : text;
 }

@@ -130,4 +130,21 @@ describe('serializeBody', () => {
     expect(body.length).toBeLessThan(70_000);
     expect(body).toMatch(/… \[\d+ more characters\]$/);
   });
+  it('keeps a placeholder for a message JSON cannot write (nested 10,000 levels), instead of throwing', () => {
+    const deep = JSON.parse(`{"jsonrpc":"2.0","id":5,"result":{"_meta":{"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}}}`);
+    expect(JSON.parse(serializeBody(deep))).toMatchObject({ switchboard: expect.stringContaining('could not be recorded'), id: '5' });
+  });
+});
+
+describe('TraceBook', () => {
+  it('writes the rest of a batch when one message cannot be serialized, and keeps its place', () => {
+    const store = open();
+    const deep = JSON.parse(`{"jsonrpc":"2.0","id":1,"method":"x","params":{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`);
+    for (const message of [{ jsonrpc: '2.0', id: 0, method: 'before' }, deep, { jsonrpc: '2.0', id: 2, method: 'after' }]) {
+      store.traces.recordMessage({ time: Date.now(), hop: 'client', direction: 'in', session: 's', server: null, traceId: null, message });
+    }
+    const rows = store.traces.queryMessages({ session: 's' });
+    expect(rows.map((row) => row.method)).toEqual(['before', 'x', 'after']);
+    expect(rows[1]!.body).toContain('could not be recorded');
+  });
 });
