@@ -35,6 +35,8 @@ export interface SwitchboardOptions {
   captureLimits?: CaptureLimits;
   healthCheck?: ServerHost['healthCheck'];
   stopGrace?: ServerHost['stopGrace'];
+  /** How long a changed server's calls in flight may run before it restarts (default 15 s). */
+  drainMs?: number;
   gateway?: Partial<Pick<GatewayOptions, 'pageSize' | 'startingWaitMs'>>;
   /** Parent environment for servers (tests pass their own). */
   env?: NodeJS.ProcessEnv;
@@ -127,6 +129,8 @@ export class Switchboard {
         // Every message to and from each server is recorded (the Logs and Traces pages read them).
         decorateTransport: (transport, server) => new RecordingTransport(transport, { hop: 'server', session: null, server }, (message) => store.traces.recordMessage(message)),
         configureClient: (client, server) => late.gateway?.attachUpstream(client, server, options.clientCapabilities ?? UPSTREAM_CAPABILITIES),
+        drain: (server, ms) => late.gateway?.pool.drain(server, ms) ?? Promise.resolve(true),
+        drainMs: options.drainMs,
         captureLimits: options.captureLimits,
         healthCheck: options.healthCheck,
         stopGrace: options.stopGrace,

@@ -56,6 +56,13 @@ export interface ServerHost {
   /** Called on every new upstream client before it connects (to register request handlers). */
   configureClient?(client: Client, server: string): void;
   readonly captureLimits?: CaptureLimits;
+  /**
+   * Waits (at most `ms`) for the requests in flight on `server` to finish, before it restarts with a changed
+   * config; resolves false when some were still running.
+   */
+  drain?(server: string, ms: number): Promise<boolean>;
+  /** How long a changed server's calls in flight may take to finish before it restarts anyway. */
+  readonly drainMs?: number;
   readonly healthCheck?: { intervalMs: number; timeoutMs: number; misses: number };
   readonly stopGrace?: { stdinMs: number; termMs: number };
   readonly random?: () => number;
@@ -121,6 +128,8 @@ export class ManagedServer implements Disposable {
   private policy: RestartPolicy;
   private catalogValue: Catalog = EMPTY_CATALOG;
   private disposed = false;
+  /** Waiting for its calls in flight to finish before a restart with a changed config: new calls go elsewhere. */
+  private drainingValue = false;
   /** Values of the server's env and headers: never shown in logs, errors or /health. */
   private secrets: string[] = [];
 
@@ -147,6 +156,11 @@ export class ManagedServer implements Disposable {
 
   get catalog(): Catalog {
     return this.catalogValue;
+  }
+
+  /** Restarting with a changed config once its calls in flight are done: it takes no new ones. */
+  get draining(): boolean {
+    return this.drainingValue;
   }
 
   /** Failures in a row counted against `restart.maxRetries` (the attempt a restart is, or the count in crash-loop). */
@@ -229,8 +243,20 @@ export class ManagedServer implements Disposable {
     this.start(reason);
   }
 
-  /** Applies a changed config entry: the server restarts with it (or stops, if now disabled). */
+  /**
+   * Applies a changed config entry: the server restarts with it (or stops, if now disabled), once the calls in
+   * flight on it have finished (bounded), so that editing a config does not kill the calls it is serving.
+   */
   async reconfigure(config: ServerConfig, reason: StateReason): Promise<void> {
+    if (this.state === 'ready' && this.host.drain) {
+      this.drainingValue = true;
+      const ms = this.host.drainMs ?? 15_000;
+      try {
+        if (!(await this.host.drain(this.name, ms))) this.log('warn', `calls still running after ${formatMs(ms)} of waiting were cut off by the restart for the changed config`);
+      } finally {
+        this.drainingValue = false;
+      }
+    }
     await this.stop(reason);
     this.configValue = config;
     this.policy = new RestartPolicy(config.restart === false ? { maxRetries: 0, initialDelayMs: 0, maxDelayMs: 0, stableAfterMs: 0 } : config.restart, this.host.random);

@@ -51,7 +51,7 @@ export class UpstreamPool {
 
   /** A replica of `server` for `caller`'s request; `preferred` (a replica name) wins while it is ready. */
   acquire(server: string, caller: Caller, preferred?: string): Lease {
-    const ready = this.supervisor.replicas(server).filter((replica) => replica.client !== undefined);
+    const ready = this.supervisor.replicas(server).filter((replica) => replica.client !== undefined && !replica.draining);
     if (ready.length === 0) throw this.unavailable(server);
     const replica = this.choose(server, ready, caller, preferred);
     // The caller's own era where the server speaks it: nothing to translate.
@@ -125,6 +125,11 @@ export class UpstreamPool {
     if (!primary) return new ServerUnavailableError(server, 'removed', `Server "${server}" is not in the config (it was removed, or never added).`);
     const state = primary.currentState;
     const status = primary.status();
+    const draining = replicas.filter((replica) => replica.draining);
+    if (draining.length > 0 && draining.length === replicas.filter((replica) => replica.client !== undefined).length) {
+      const waiting = draining.reduce((sum, replica) => sum + this.inFlight(replica.name), 0);
+      return new ServerUnavailableError(server, 'draining', `Server "${server}" is restarting to apply its changed config (waiting for ${waiting} call${waiting === 1 ? '' : 's'} in flight to finish); try again in a moment.`);
+    }
     const error = status.lastError ? ` (last error: ${status.lastError})` : '';
     const sentence = ((): string => {
       switch (state) {
