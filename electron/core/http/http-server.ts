@@ -13,6 +13,8 @@ export interface HttpServerOptions {
   token: string;
   /** Request bodies beyond this get 413 (default 4 MiB). */
   maxBodyBytes?: number;
+  /** A legacy session idle this long, without an open stream, is closed (default 30 minutes). */
+  sessionIdleMs?: number;
 }
 
 /** A request handler for one path; returns false to fall through. */
@@ -41,7 +43,12 @@ export class HttpServer {
     this.server.keepAliveTimeout = 65_000;
     this.server.on('upgrade', (request, socket, head) => this.upgrade(request, socket, head));
     this.routes.push((request, response, url) => this.health(request, response, url));
-    this.mcp = new McpEndpoint(app.gateway, { token: options.token, maxBodyBytes: options.maxBodyBytes, recordMessage: (message) => app.store.traces.recordMessage(message) });
+    this.mcp = new McpEndpoint(app.gateway, {
+      token: options.token,
+      maxBodyBytes: options.maxBodyBytes,
+      sessionIdleMs: options.sessionIdleMs,
+      recordMessage: (message) => app.store.traces.recordMessage(message),
+    });
     this.routes.push(this.mcp.route);
   }
 

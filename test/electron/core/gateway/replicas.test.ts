@@ -27,6 +27,22 @@ describe('replicas', () => {
     expect(new Set(results.map(pidOf))).toEqual(new Set(pids));
   });
 
+  it('sends each call to the copy with the fewest calls in flight: while one is busy, every quick call goes to the other', async () => {
+    const gateway = await startGateway({ pool: nodeServer(fixture('busy.mjs'), { replicas: 2 }) });
+    await waitFor(() => gateway.app.supervisor.statuses()[0]?.replicas.ready === 2, 'both replicas ready');
+    const client = await connectClient(gateway.mcpUrl, 'legacy');
+    const busy = client.callTool({ name: 'pool__wait', arguments: { ms: 1500 } });
+    await waitFor(() => gateway.app.supervisor.replicas('pool').some((replica) => gateway.app.gateway.pool.inFlight(replica.name) === 1), 'the slow call in flight');
+    const busyReplica = gateway.app.supervisor.replicas('pool').find((replica) => gateway.app.gateway.pool.inFlight(replica.name) === 1)!;
+    const quick: number[] = [];
+    for (let i = 0; i < 6; i++) quick.push(pidOf(await client.callTool({ name: 'pool__ping_fixture', arguments: {} })));
+    expect(quick).not.toContain(busyReplica.status().pid);
+    expect(new Set(quick).size).toBe(1);
+    expect(pidOf(await busy)).toBe(busyReplica.status().pid);
+    // The pool counts nothing for a replica with nothing in flight.
+    expect(gateway.app.gateway.pool.trackedReplicas).toBe(0);
+  });
+
   it('keeps serving from the other copy while one is down, and brings it back', async () => {
     const gateway = await startGateway({ pool: nodeServer(fixture('dynamic.mjs'), { replicas: 2, restart: { initialDelayMs: 3000, maxDelayMs: 3000 } }) });
     await waitFor(() => gateway.app.supervisor.statuses()[0]?.replicas.ready === 2, 'both replicas ready');

@@ -56,7 +56,8 @@ describe('The demo server of a fresh data dir', () => {
 
 describe('Supervisor with misbehaving servers', () => {
   it('restarts a server that fails at start with backoff, then parks it in crash-loop with the reason', async () => {
-    const { app } = await startCore({ broken: nodeServer(fixture('crash-at-start.mjs'), fastRestarts) });
+    // Delays of 100-200, 200-400 and 400-800 ms (half of each is jitter): wide enough apart to see them grow.
+    const { app } = await startCore({ broken: nodeServer(fixture('crash-at-start.mjs'), { restart: { initialDelayMs: 200, maxDelayMs: 2000, maxRetries: 3, stableAfterMs: 60_000 } }) });
     const changes: StatusChange[] = [];
     app.supervisor.onDidChangeStatus((change) => changes.push(change));
     const status = await waitForState(app, 'broken', 'crash-loop');
@@ -69,6 +70,9 @@ describe('Supervisor with misbehaving servers', () => {
     // Backoff: the gaps between attempts grow.
     const starts = app.store.logs.query({ server: 'broken', text: 'started (pid' }).map((l) => l.time);
     expect(starts).toHaveLength(4);
+    const gaps = starts.slice(1).map((time, i) => time - starts[i]!);
+    expect(gaps[2]!).toBeGreaterThan(gaps[0]! + 150);
+    expect(gaps[2]!).toBeGreaterThanOrEqual(400);
     // No CPU burn: in crash-loop nothing is started any more.
     await sleep(600);
     expect(app.store.logs.query({ server: 'broken', text: 'started (pid' })).toHaveLength(4);
