@@ -8,6 +8,41 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
+/**
+ * The layers of electron/core, bottom to top (DESIGN.md, "Processes and layers"): a file may import its own layer
+ * and those below it, never one above. Folders end in /, single files are named.
+ */
+const CORE_LAYERS = [
+  ['base/'],
+  ['config/', 'process/', 'store/', 'paths.ts', 'data-dir.ts'],
+  ['supervisor/'],
+  ['gateway/', 'clients/', 'terminal/'],
+  ['auth/', 'policy/', 'resilience/', 'telemetry/'],
+  ['switchboard.ts', 'http/'],
+  ['api/'],
+  ['ui/'],
+];
+const ELECTRON_PACKAGE = { name: 'electron', message: 'electron/core and the CLI run in plain Node: never import the electron package here.' };
+/** What no file of electron/core imports: the hosts around it and the window. */
+const OUTSIDE_CORE = { group: ['**/renderer/**', '**/electron/main/**', '../main/**', '../../main/**', '**/cli/**', '**/preload/**'], message: 'electron/core is imported by its hosts (electron/main, electron/cli) and never imports them or the renderer.' };
+const importPattern = (entry) => (entry.endsWith('/') ? [`**/${entry}**`] : [`**/${entry}`]);
+const filesOf = (entry) => (entry.endsWith('/') ? `electron/core/${entry}**` : `electron/core/${entry}`);
+const coreLayerRules = CORE_LAYERS.map((layer, index) => {
+  const above = CORE_LAYERS.slice(index + 1).flat();
+  return {
+    files: layer.map(filesOf),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [ELECTRON_PACKAGE],
+          patterns: [OUTSIDE_CORE, ...(above.length ? [{ group: above.flatMap(importPattern), message: `${layer.join(', ')} is below ${above.join(', ')} in the layers of electron/core (DESIGN.md): it must not import them.` }] : [])],
+        },
+      ],
+    },
+  };
+});
+
 export default tseslint.config(
   { ignores: ['dist/', 'release/', 'node_modules/', 'test-results/', 'bench/results/', 'test/fixtures/conformance/'] },
   js.configs.recommended,
@@ -22,9 +57,14 @@ export default tseslint.config(
   {
     files: ['electron/core/**', 'electron/cli/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'electron/core and the CLI run in plain Node: never import the electron package here.' }] }],
+      'no-restricted-imports': ['error', { paths: [ELECTRON_PACKAGE], patterns: [] }],
     },
   },
+  {
+    files: ['electron/core/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [ELECTRON_PACKAGE], patterns: [OUTSIDE_CORE] }] },
+  },
+  ...coreLayerRules,
   {
     files: ['shared/**'],
     languageOptions: { globals: {} },
