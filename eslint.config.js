@@ -66,6 +66,13 @@ export default tseslint.config(
   },
   ...coreLayerRules,
   {
+    files: ['electron/**'],
+    ignores: ['electron/core/store/**'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.property.name=/^(prepare|pragma|transaction)$/]", message: 'SQL lives in electron/core/store/: add a method to the book that owns the table.' }],
+    },
+  },
+  {
     files: ['shared/**'],
     languageOptions: { globals: {} },
     rules: {

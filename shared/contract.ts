@@ -469,29 +469,43 @@ export function isMethod(name: unknown): name is Method {
 // ---------------------------------------------------------------------------------------------------------------
 // The events
 
-/** Every event the core pushes to the window, keyed by name, with its payload. Small: a delta or a hint to refetch. */
-export interface Events {
-  /** A server's state or catalog changed: every status, whole (there are tens, not thousands). */
-  'servers.changed': { statuses: ServerStatus[] };
-  /** The exposed tools, prompts or resources changed: refetch `catalog.get`. */
-  'catalog.changed': Record<string, never>;
-  /** mcp.json changed (from the UI or an editor): refetch `config.get`. */
-  'config.changed': { problems: string[] };
-  /** New log lines and messages, oldest first; `skipped` more arrived than a batch carries. */
-  'logs.appended': { items: LogItem[]; skipped: number };
-  /** New traces were recorded: refetch the list. */
-  'traces.appended': { latest: number };
-  /** A call of the history was added. */
-  'history.appended': { entry: HistorySummary };
-  /** Progress of a running playground call. */
-  'tools.progress': { callId: string; progress: number; total?: number; message?: string };
-  /** A server asks the person something during a playground call. */
-  'dialogs.request': DialogRequest;
-  /** The request was answered elsewhere, cancelled or timed out. */
-  'dialogs.closed': { requestId: string };
-  'terminal.data': { id: string; data: string };
-  'terminal.exit': { id: string; exitCode: number; signal: number | null };
+/** An event of the map below: the payload type rides along, for the compiler only. */
+export interface EventSpec<P> {
+  /** Never read at runtime: carries the payload type. */
+  readonly payload?: P;
 }
+
+const event = <P>(): EventSpec<P> => ({});
+
+/**
+ * Every event the core pushes to the window, keyed by name, with its payload. Small: a delta or a hint to refetch.
+ * The one list of events: the `Events` type and `EVENT_NAMES` (which the preload lets through) are derived from it.
+ */
+export const EVENTS = {
+  /** A server's state or catalog changed: every status, whole (there are tens, not thousands). */
+  'servers.changed': event<{ statuses: ServerStatus[] }>(),
+  /** The exposed tools, prompts or resources changed: refetch `catalog.get`. */
+  'catalog.changed': event<Record<string, never>>(),
+  /** mcp.json changed (from the UI or an editor): refetch `config.get`. */
+  'config.changed': event<{ problems: string[] }>(),
+  /** New log lines and messages, oldest first; `skipped` more arrived than a batch carries. */
+  'logs.appended': event<{ items: LogItem[]; skipped: number }>(),
+  /** New traces were recorded: refetch the list. `latest` counts these events. */
+  'traces.appended': event<{ latest: number }>(),
+  /** A call of the history was added. */
+  'history.appended': event<{ entry: HistorySummary }>(),
+  /** Progress of a running playground call. */
+  'tools.progress': event<{ callId: string; progress: number; total?: number; message?: string }>(),
+  /** A server asks the person something during a playground call. */
+  'dialogs.request': event<DialogRequest>(),
+  /** The request was answered elsewhere, cancelled or timed out. */
+  'dialogs.closed': event<{ requestId: string }>(),
+  'terminal.data': event<{ id: string; data: string }>(),
+  'terminal.exit': event<{ id: string; exitCode: number; signal: number | null }>(),
+} as const;
+
+/** Every event's payload, keyed by name. */
+export type Events = { [E in keyof typeof EVENTS]: (typeof EVENTS)[E] extends EventSpec<infer P> ? P : never };
 
 /** A server's request that needs a person. */
 export type DialogRequest =
@@ -510,19 +524,8 @@ export interface ElicitationParams {
 
 /** The name of an event. */
 export type EventName = keyof Events;
-export const EVENT_NAMES: readonly EventName[] = [
-  'servers.changed',
-  'catalog.changed',
-  'config.changed',
-  'logs.appended',
-  'traces.appended',
-  'history.appended',
-  'tools.progress',
-  'dialogs.request',
-  'dialogs.closed',
-  'terminal.data',
-  'terminal.exit',
-];
+/** Every event name, derived from the map: a new event reaches the window through either bridge. */
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
 
 /** One event as it crosses a bridge. */
 export type EventMessage = { [E in EventName]: { name: E; payload: Events[E] } }[EventName];

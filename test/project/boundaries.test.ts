@@ -44,6 +44,12 @@ describe('import boundaries', () => {
     expect(await problems('electron/core/telemetry/example.ts', "import type { Interceptor } from '../gateway/pipeline/pipeline.ts';\nimport { Store } from '../store/store.ts';\nexport const x: Interceptor | typeof Store | undefined = undefined;\n")).toEqual([]);
   });
 
+  it('keeps SQL in electron/core/store', async () => {
+    const code = "import type { Db } from '../store/database.ts';\nexport const count = (db: Db) => db.prepare('SELECT COUNT(*) FROM logs').get();\n";
+    expect(await problems('electron/core/api/example.ts', code)).toEqual([expect.stringMatching(/^no-restricted-syntax: SQL lives in electron\/core\/store/)]);
+    expect(await problems('electron/core/store/example.ts', code.replace('../store/', './'))).toEqual([]);
+  });
+
   it('lets each side use what it may', async () => {
     expect(await problems('electron/core/example.ts', "import fs from 'node:fs';\nexport const x = fs;\n")).toEqual([]);
     expect(await problems('renderer/example.ts', "import { z } from 'zod';\nimport { SERVER_STATES } from '../shared/model.ts';\nexport const x = [z, SERVER_STATES];\n")).toEqual([]);

@@ -9,17 +9,7 @@ export const ACTIVE_WINDOW_MS = 30 * 60_000;
  * client name for sessionless (2026) clients. The playground's own sessions are left out.
  */
 export function recentSessions(store: Store, now = Date.now(), playgroundPrefix = 'playground-'): ClientSession[] {
-  store.traces.flush();
-  const rows = store.db
-    .prepare(
-      `SELECT session, client, MIN(start) AS first, MAX(start + duration_ms) AS last, COUNT(*) AS requests
-       FROM spans
-       WHERE is_root = 1 AND start >= ? AND (session IS NULL OR substr(session, 1, ?) != ?)
-       GROUP BY COALESCE(session, 'client:' || COALESCE(client, ''))
-       ORDER BY last DESC LIMIT 100`,
-    )
-    .all(now - 24 * 3600_000, playgroundPrefix.length, playgroundPrefix) as { session: string | null; client: string | null; first: number; last: number; requests: number }[];
-  return rows.map((row) => ({
+  return store.traces.recentSessions(now - 24 * 3600_000, playgroundPrefix).map((row) => ({
     session: row.session,
     client: row.client,
     firstSeen: Math.floor(row.first),

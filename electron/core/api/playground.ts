@@ -7,7 +7,7 @@ import type { Disposable } from '../base/lifecycle.ts';
 import { RecordingTransport } from '../gateway/tracing.ts';
 import type { Switchboard } from '../switchboard.ts';
 import { ApiFailure } from './dispatch.ts';
-import type { CallHistory } from './history.ts';
+import type { CallHistory } from '../store/history.ts';
 
 /** The `_meta` key that names a playground call on its way out; removed before the message leaves. */
 const CALL_TAG = 'switchboard/playground-call';

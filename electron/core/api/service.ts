@@ -10,8 +10,8 @@ import { TerminalSet } from '../terminal/index.ts';
 import { recentSessions } from './clients.ts';
 import { configView, importServers, maskEntry, removeServer, saveServer, setEnabled, validateServer } from './config-edit.ts';
 import { ApiFailure, createDispatch, type Dispatch, type Handlers } from './dispatch.ts';
-import { CallHistory } from './history.ts';
-import { getMessage, lastMessageId, lastTraceRow, logItem, messagesAfter, queryLogPage } from './log-query.ts';
+import type { CallHistory } from '../store/history.ts';
+import { logItem, queryLogPage, rpcItem } from './log-query.ts';
 import { Playground } from './playground.ts';
 
 /** What the API needs from the host that serves it (the `serve` command or the Electron main process). */
@@ -38,7 +38,6 @@ export const FIRST_RUN_KEY = 'ui.firstRunAnswered';
 /** Live log lines per batch; a flood beyond it is counted as skipped (the store still has every line). */
 const MAX_BATCH = 2000;
 const TAIL_FLUSH_MS = 100;
-const POLL_MS = 250;
 
 /**
  * The contract, implemented once over the core. Each window (an Electron window, a browser tab) opens its own
@@ -52,16 +51,15 @@ export class ApiService implements Disposable {
   private skipped = 0;
   private tailTimer: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
-  private readonly pollTimer: NodeJS.Timeout;
-  private lastMessage: number;
-  private lastSpan: number;
+  private tracesTimer: NodeJS.Timeout | undefined;
+  private traceBatches = 0;
   private disposed = false;
 
   constructor(
     readonly app: Switchboard,
     readonly host: ApiHost,
   ) {
-    this.history = new CallHistory(app.store.db);
+    this.history = app.store.history;
     const statuses = () => this.scheduleStatuses();
     this.disposables.add(app.supervisor.onDidChangeStatus(statuses));
     this.disposables.add(app.supervisor.onDidChangeCatalog(statuses));
@@ -69,10 +67,9 @@ export class ApiService implements Disposable {
     this.disposables.add(app.config.onDidChange(() => this.broadcast('config.changed', { problems: [] })));
     this.disposables.add(app.config.onDidFail((error) => this.broadcast('config.changed', { problems: [...error.problems] })));
     this.disposables.add(app.store.logs.onDidAppend((entries) => this.queueTail(entries.map(logItem))));
-    this.lastMessage = lastMessageId(app.store);
-    this.lastSpan = lastTraceRow(app.store);
-    this.pollTimer = setInterval(() => this.poll(), POLL_MS);
-    this.pollTimer.unref();
+    // New messages and traces come as events from the store's writes: the window needs no poll.
+    this.disposables.add(app.store.traces.onDidAppendMessages((messages) => this.queueTail(messages.map(rpcItem))));
+    this.disposables.add(app.store.traces.onDidAppendSpans(() => this.scheduleTraces()));
   }
 
   /** A window connected: its calls go to `dispatch`, core events to `sink`. */
@@ -122,31 +119,20 @@ export class ApiService implements Disposable {
     }, TAIL_FLUSH_MS);
   }
 
-  /** Messages and spans have no append event of their own: new rows are picked up here. */
-  private poll(): void {
-    if (this.sessions.size === 0 || this.disposed) return;
-    try {
-      const messages = messagesAfter(this.app.store, this.lastMessage, MAX_BATCH + 1);
-      if (messages.length > 0) {
-        this.lastMessage = messages.at(-1)!.id;
-        if (messages.length > MAX_BATCH) this.lastMessage = lastMessageId(this.app.store);
-        this.queueTail(messages.slice(0, MAX_BATCH));
-      }
-      const span = lastTraceRow(this.app.store);
-      if (span !== this.lastSpan) {
-        this.lastSpan = span;
-        this.broadcast('traces.appended', { latest: span });
-      }
-    } catch {
-      // The store closed under us (shutdown): nothing more to tail.
-    }
+  /** Traced requests ended: the Traces page refetches (once per burst). */
+  private scheduleTraces(): void {
+    if (this.sessions.size === 0) return;
+    this.tracesTimer ??= setTimeout(() => {
+      this.tracesTimer = undefined;
+      if (!this.disposed) this.broadcast('traces.appended', { latest: ++this.traceBatches });
+    }, TAIL_FLUSH_MS);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     for (const session of [...this.sessions]) session.dispose();
-    clearInterval(this.pollTimer);
+    clearTimeout(this.tracesTimer);
     clearTimeout(this.tailTimer);
     clearTimeout(this.statusTimer);
     this.disposables.dispose();
@@ -279,7 +265,7 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
 
     'logs.query': ({ filter, before, limit }) => queryLogPage(store, filter, before, limit),
     'logs.message': ({ id }) => {
-      const message = getMessage(store, id);
+      const message = store.traces.getMessage(id);
       if (!message) throw new ApiFailure('not-found', `message ${id} is no longer stored (retention)`);
       return message;
     },

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Disposable } from '../base/lifecycle.ts';
 import { isAlive, processStartToken } from '../process/os-process.ts';
 import { openDatabase, type Db } from './database.ts';
+import { CallHistory } from './history.ts';
 import { LogBook, type LogBookOptions } from './logs.ts';
 import { ProcessRegistry } from './processes.ts';
 import { applyRetention, DEFAULT_RETENTION, type Retention } from './retention.ts';
@@ -31,6 +32,8 @@ export class Store implements Disposable {
   readonly processes: ProcessRegistry;
   readonly logs: LogBook;
   readonly traces: TraceBook;
+  /** The playground's calls, kept to re-run. */
+  readonly history: CallHistory;
   private retentionTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -46,6 +49,7 @@ export class Store implements Disposable {
     // Traces and messages come with every call: larger, rarer transactions cost less per row (a quarter
     // second is still immediate for a person looking at the Traces page).
     this.traces = new TraceBook(db, { flushDelayMs: 250, ...options.logs });
+    this.history = new CallHistory(db);
   }
 
   static open(dataDir: string, options: StoreOptions = {}): Store {

@@ -1,4 +1,5 @@
 import type { MessageRecord, Span, SpanStatus, TraceQuery } from '../../../shared/model.ts';
+import { Emitter, type Event } from '../base/event.ts';
 import type { Disposable } from '../base/lifecycle.ts';
 import { BatchWriter, type BatchOptions } from './batch.ts';
 import { Conditions } from './conditions.ts';
@@ -15,6 +16,22 @@ export interface NewMessage {
   message: unknown;
 }
 
+/** A recorded message as lists show it: everything but the body, of which only the start. */
+export type MessagePreview = Omit<MessageRecord, 'body'> & { preview: string };
+
+/** A client session the gateway served, from its traces. */
+export interface SessionSummary {
+  session: string | null;
+  client: string | null;
+  first: number;
+  last: number;
+  requests: number;
+}
+
+/** The start of a message body shown in a list line; the rest is one `getMessage` away. */
+export const PREVIEW_CHARS = 400;
+const PREVIEW_COLUMNS = `id, time, hop, direction, session, server, method, rpc_id, trace_id, substr(body, 1, ${PREVIEW_CHARS}) AS preview`;
+
 /** Bodies longer than this are cut (a base64 image does not belong in the message log in full). */
 export const MAX_BODY_CHARS = 64 * 1024;
 /** Keys whose values are secrets; protocol fields that merely contain "token" are not. */
@@ -25,6 +42,12 @@ const SECRET_KEY_IN_JSON = /"(?!progressToken"|maxTokens")[^"]*(token|secret|pas
 export class TraceBook implements Disposable {
   private readonly spans: BatchWriter<Span>;
   private readonly messages: BatchWriter<NewMessage>;
+  private readonly onDidAppendMessagesEmitter = new Emitter<readonly MessagePreview[]>();
+  /** Messages just written, with their ids (for live tails): the event the window's updates come from. */
+  readonly onDidAppendMessages: Event<readonly MessagePreview[]> = this.onDidAppendMessagesEmitter.event;
+  private readonly onDidAppendSpansEmitter = new Emitter<void>();
+  /** Spans were just written (a traced request ended). */
+  readonly onDidAppendSpans: Event<void> = this.onDidAppendSpansEmitter.event;
 
   constructor(
     private readonly db: Db,
@@ -37,21 +60,27 @@ export class TraceBook implements Disposable {
     const insertMessage = db.prepare(
       `INSERT INTO messages (time, hop, direction, session, server, method, rpc_id, trace_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.spans = new BatchWriter(
-      db.transaction((spans: Span[]) => {
-        for (const s of spans) insertSpan.run(s.traceId, s.spanId, s.parentSpanId, s.name, s.start, s.durationMs, s.method, s.session, s.client, s.server, s.tool, s.status, s.error, s.rpcId, s.steps ? JSON.stringify(s.steps) : null, s.root ? 1 : 0);
-      }),
-      options,
-    );
-    this.messages = new BatchWriter(
-      db.transaction((messages: NewMessage[]) => {
-        for (const m of messages) {
-          const { method, rpcId } = describeMessage(m.message);
-          insertMessage.run(m.time, m.hop, m.direction, m.session, m.server, method, rpcId, m.traceId, serializeBody(m.message));
-        }
-      }),
-      options,
-    );
+    const writeSpans = db.transaction((spans: Span[]) => {
+      for (const s of spans) insertSpan.run(s.traceId, s.spanId, s.parentSpanId, s.name, s.start, s.durationMs, s.method, s.session, s.client, s.server, s.tool, s.status, s.error, s.rpcId, s.steps ? JSON.stringify(s.steps) : null, s.root ? 1 : 0);
+    });
+    this.spans = new BatchWriter((spans) => {
+      writeSpans(spans);
+      if (this.onDidAppendSpansEmitter.hasListeners) this.onDidAppendSpansEmitter.fire();
+    }, options);
+    const writeMessages = db.transaction((messages: NewMessage[]): MessagePreview[] => {
+      const written: MessagePreview[] = [];
+      for (const m of messages) {
+        const { method, rpcId } = describeMessage(m.message);
+        const body = serializeBody(m.message);
+        const info = insertMessage.run(m.time, m.hop, m.direction, m.session, m.server, method, rpcId, m.traceId, body);
+        written.push({ id: Number(info.lastInsertRowid), time: m.time, hop: m.hop, direction: m.direction, session: m.session, server: m.server, method, rpcId, traceId: m.traceId, preview: body.slice(0, PREVIEW_CHARS) });
+      }
+      return written;
+    });
+    this.messages = new BatchWriter((messages) => {
+      const written = writeMessages(messages);
+      if (this.onDidAppendMessagesEmitter.hasListeners) this.onDidAppendMessagesEmitter.fire(written);
+    }, options);
   }
 
   recordSpan(span: Span): void {
@@ -120,10 +149,49 @@ export class TraceBook implements Disposable {
     return rows.reverse().map(toMessage);
   }
 
+  /** Message previews matching every filter given, newest last: the newest `limit` before `beforeId`. */
+  messagePreviews(query: { server?: string; text?: string; since?: number; until?: number; beforeId?: number; limit: number }): MessagePreview[] {
+    this.flush();
+    const where = new Conditions().equal('server', query.server).contains('body', query.text).atLeast('time', query.since).atMost('time', query.until).below('id', query.beforeId);
+    const rows = this.db.prepare(`SELECT ${PREVIEW_COLUMNS} FROM messages ${where.sql} ORDER BY id DESC LIMIT ?`).all(...where.params, query.limit) as (MessageRow & { preview: string })[];
+    return rows.reverse().map((row) => ({ ...withoutBody(toMessage({ ...row, body: '' })), preview: row.preview }));
+  }
+
+  /** One message in full. */
+  getMessage(id: number): MessageRecord | undefined {
+    this.flush();
+    const row = this.db.prepare('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
+    return row ? toMessage(row) : undefined;
+  }
+
+  /**
+   * The client sessions served since `since`, from their traces: one per legacy session, one per client name for
+   * sessionless (2026-07-28) clients, leaving out the sessions whose id starts with `excludePrefix`.
+   */
+  recentSessions(since: number, excludePrefix: string): SessionSummary[] {
+    this.flush();
+    return this.db
+      .prepare(
+        `SELECT session, client, MIN(start) AS first, MAX(start + duration_ms) AS last, COUNT(*) AS requests
+         FROM spans
+         WHERE is_root = 1 AND start >= ? AND (session IS NULL OR substr(session, 1, ?) != ?)
+         GROUP BY COALESCE(session, 'client:' || COALESCE(client, ''))
+         ORDER BY last DESC LIMIT 100`,
+      )
+      .all(since, excludePrefix.length, excludePrefix) as SessionSummary[];
+  }
+
   dispose(): void {
     this.spans.dispose();
     this.messages.dispose();
+    this.onDidAppendMessagesEmitter.dispose();
+    this.onDidAppendSpansEmitter.dispose();
   }
+}
+
+function withoutBody(message: MessageRecord): Omit<MessageRecord, 'body'> {
+  const { body: _body, ...rest } = message;
+  return rest;
 }
 
 interface SpanRow {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import vm from 'node:vm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { EVENTS } from '../../../shared/contract.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 let bundle: string;
@@ -84,5 +85,14 @@ describe('the preload bundle', () => {
     unsubscribe();
     deliver({}, { name: 'catalog.changed', payload: {} });
     expect(seen).toHaveLength(1);
+  });
+
+  it('passes on every event of the contract (the list it checks against is the event map itself)', () => {
+    const { exposed, channels } = runPreload([]);
+    const bridge = exposed.get('switchboard') as { onEvent(listener: (message: { name: string }) => void): () => void };
+    const seen: string[] = [];
+    bridge.onEvent((message) => seen.push(message.name));
+    for (const name of Object.keys(EVENTS)) channels.get('switchboard:event')!({}, { name, payload: {} });
+    expect(seen).toEqual(Object.keys(EVENTS));
   });
 });

@@ -1,6 +1,6 @@
 import type { CallStatus, HistoryEntry, HistorySummary, JsonObject, ToolResult } from '../../../shared/contract.ts';
-import type { Db } from '../store/database.ts';
-import { Conditions } from '../store/conditions.ts';
+import type { Db } from './database.ts';
+import { Conditions } from './conditions.ts';
 
 /** A finished call, to keep: what the history lists of it, its result, and where it came from. */
 export type NewHistoryEntry = Omit<HistorySummary, 'id'> & { source: 'playground'; result: ToolResult | null };
