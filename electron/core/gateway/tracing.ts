@@ -152,7 +152,16 @@ export class RecordingTransport extends TransportDecorator {
     this.note('out', message);
   }
 
+  /** A sink never throws into the hop: whatever goes wrong here, the message goes on. */
   private note(direction: 'in' | 'out', message: JSONRPCMessage): void {
+    try {
+      this.noteUnsafe(direction, message);
+    } catch {
+      // Recording is best effort; the store reports what it could not write.
+    }
+  }
+
+  private noteUnsafe(direction: 'in' | 'out', message: JSONRPCMessage): void {
     let traceId: string | null = null;
     if ('method' in message) {
       traceId = parseTraceparent((message.params?._meta as Record<string, unknown> | undefined)?.traceparent)?.traceId ?? null;
