@@ -48,7 +48,7 @@ export class Store implements Disposable {
     this.logs = new LogBook(db, options.logs);
     // Traces and messages come with every call: larger, rarer transactions cost less per row (a quarter
     // second is still immediate for a person looking at the Traces page).
-    this.traces = new TraceBook(db, { flushDelayMs: 250, ...options.logs });
+    this.traces = new TraceBook(db, { flushDelayMs: 250, ...options.logs }, (message) => this.logs.append({ server: null, stream: 'app', level: 'warn', message }));
     this.history = new CallHistory(db);
   }
 

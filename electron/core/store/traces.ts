@@ -49,9 +49,15 @@ export class TraceBook implements Disposable {
   /** Spans were just written (a traced request ended). */
   readonly onDidAppendSpans: Event<void> = this.onDidAppendSpansEmitter.event;
 
+  /** Messages kept as placeholders since the last warning about them. */
+  private unrecordable = 0;
+  private lastWarning = 0;
+
   constructor(
     private readonly db: Db,
     options: BatchOptions = {},
+    /** Told (at most once a minute) when messages had to be kept as placeholders. */
+    private readonly warn: (message: string) => void = () => undefined,
   ) {
     const insertSpan = db.prepare(
       `INSERT INTO spans (trace_id, span_id, parent_span_id, name, start, duration_ms, method, session, client, server, tool, status, error, rpc_id, steps, is_root)
@@ -72,6 +78,7 @@ export class TraceBook implements Disposable {
       for (const m of messages) {
         const { method, rpcId } = describeMessage(m.message);
         const body = serializeBody(m.message);
+        if (body.startsWith(PLACEHOLDER_START)) this.noteUnrecordable();
         const info = insertMessage.run(m.time, m.hop, m.direction, m.session, m.server, method, rpcId, m.traceId, body);
         written.push({ id: Number(info.lastInsertRowid), time: m.time, hop: m.hop, direction: m.direction, session: m.session, server: m.server, method, rpcId, traceId: m.traceId, preview: body.slice(0, PREVIEW_CHARS) });
       }
@@ -147,6 +154,16 @@ export class TraceBook implements Disposable {
       .below('id', query.beforeId);
     const rows = this.db.prepare(`SELECT * FROM messages ${where.sql} ORDER BY id DESC LIMIT ?`).all(...where.params, query.limit ?? 500) as MessageRow[];
     return rows.reverse().map(toMessage);
+  }
+
+  private noteUnrecordable(): void {
+    this.unrecordable++;
+    if (Date.now() - this.lastWarning < 60_000) return;
+    this.lastWarning = Date.now();
+    const count = this.unrecordable;
+    this.unrecordable = 0;
+    // After the write: the warning goes to the logs, which may batch into this same moment.
+    queueMicrotask(() => this.warn(`${count} JSON-RPC message${count === 1 ? '' : 's'} could not be recorded as JSON (too deeply nested, or not JSON at all) and ${count === 1 ? 'was' : 'were'} kept as a placeholder saying so`));
   }
 
   /** Message previews matching every filter given, newest last: the newest `limit` before `beforeId`. */
@@ -257,6 +274,9 @@ function toMessage(row: MessageRow): MessageRecord {
   return { id: row.id, time: row.time, hop: row.hop, direction: row.direction, session: row.session, server: row.server, method: row.method, rpcId: row.rpc_id, traceId: row.trace_id, body: row.body };
 }
 
+/** How a placeholder body starts (a message JSON could not write). */
+const PLACEHOLDER_START = '{"switchboard":';
+
 /** Ids are bounded where they come in; a stored id is cut anyway, so no row holds a huge one. */
 const MAX_STORED_ID = 256;
 
@@ -280,7 +300,7 @@ export function serializeBody(message: unknown): string {
     }
   } catch (error) {
     const { method, rpcId } = describeMessage(message);
-    return JSON.stringify({ switchboard: `this message could not be recorded: ${error instanceof Error ? error.message : String(error)}`, method, id: rpcId });
+    return `${PLACEHOLDER_START}${JSON.stringify(`this message could not be recorded: ${error instanceof Error ? error.message : String(error)}`)},"method":${JSON.stringify(method)},"id":${JSON.stringify(rpcId)}}`;
   }
   return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}… [${text.length - MAX_BODY_CHARS} more characters]` : text;
 }

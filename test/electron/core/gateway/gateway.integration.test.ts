@@ -222,10 +222,12 @@ describe('what is recorded', () => {
   });
 
   it.each([
-    ['the direct path', false],
-    ['the streaming path', true],
-  ])('records a cancelled call as cancelled (%s)', async (_path, withProgress) => {
-    const client = await connectClient(gateway.mcpUrl, 'legacy');
+    ['the direct path', false, 'legacy'],
+    ['the streaming path', true, 'legacy'],
+    ['a 2026-07-28 request', false, 'modern'],
+  ] as const)('records a cancelled call as cancelled, and the server hears of it (%s)', async (_path, withProgress, era) => {
+    const cancelledBefore = gateway.app.store.logs.query({ server: 'fidelity', text: 'slow call cancelled' }).length;
+    const client = await connectClient(gateway.mcpUrl, era);
     const controller = new AbortController();
     const call = client.callTool({ name: 'fidelity__slow', arguments: { ms: 20_000 } }, { signal: controller.signal, ...(withProgress ? { onprogress: () => undefined } : {}) });
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -233,6 +235,7 @@ describe('what is recorded', () => {
     await expect(call).rejects.toThrow();
     const trace = await waitFor(() => gateway.app.store.traces.queryTraces({ tool: 'slow', limit: 1 }).find((s) => s.status !== 'ok' || s.durationMs > 250), 'the trace of the cancelled call');
     expect(trace.status).toBe('cancelled');
+    await waitFor(() => gateway.app.store.logs.query({ server: 'fidelity', text: 'slow call cancelled' }).length > cancelledBefore, 'the server to hear of the cancellation', 5000);
   });
 
   it('generates a trace for a call without one, and records errors and tool errors', async () => {

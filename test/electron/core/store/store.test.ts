@@ -137,7 +137,7 @@ describe('serializeBody', () => {
 });
 
 describe('TraceBook', () => {
-  it('writes the rest of a batch when one message cannot be serialized, and keeps its place', () => {
+  it('writes the rest of a batch when one message cannot be serialized, keeps its place, and warns', async () => {
     const store = open();
     const deep = JSON.parse(`{"jsonrpc":"2.0","id":1,"method":"x","params":{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`);
     for (const message of [{ jsonrpc: '2.0', id: 0, method: 'before' }, deep, { jsonrpc: '2.0', id: 2, method: 'after' }]) {
@@ -146,5 +146,7 @@ describe('TraceBook', () => {
     const rows = store.traces.queryMessages({ session: 's' });
     expect(rows.map((row) => row.method)).toEqual(['before', 'x', 'after']);
     expect(rows[1]!.body).toContain('could not be recorded');
+    // And the app's log says so, once.
+    await waitFor(() => store.logs.query({ stream: 'app', text: 'kept as a placeholder' }).length === 1, 'the warning');
   });
 });
