@@ -1,5 +1,6 @@
 // better-sqlite3 and node-pty must be N-API builds: one binary then loads in Node and in Electron alike,
-// which is what lets the desktop app ship without rebuilding them against Electron's headers.
+// which is what lets the desktop app ship without rebuilding them against Electron's headers. Both come as
+// prebuilt binaries inside npm packages, so installing needs no compiler and no download of Node's headers.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -23,10 +24,12 @@ describe('native modules', () => {
     db.close();
   });
 
-  it('node-pty was built as N-API and runs a command in a pseudo-terminal', async () => {
-    const binary = path.join(repoRoot, 'node_modules', 'node-pty', 'build', 'Release', 'pty.node');
+  it('node-pty (@lydell/node-pty) is a prebuilt N-API binary and runs a command in a pseudo-terminal', async () => {
+    const binary = path.join(repoRoot, 'node_modules', '@lydell', `node-pty-${process.platform}-${process.arch}`, 'pty.node');
     expect(isNapiBinary(binary)).toBe(true);
-    const pty = require('node-pty') as typeof import('node-pty');
+    // Nothing was compiled here: there is no build folder of a node-gyp build.
+    expect(fs.existsSync(path.join(repoRoot, 'node_modules', '@lydell', 'node-pty', 'build'))).toBe(false);
+    const pty = require('@lydell/node-pty') as typeof import('@lydell/node-pty');
     const terminal = pty.spawn('/bin/sh', ['-c', 'printf "tty:%s" "$(tty >/dev/null && echo yes)"'], { cols: 80, rows: 24 });
     let output = '';
     terminal.onData((data) => (output += data));

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import * as pty from 'node-pty';
+import * as pty from '@lydell/node-pty';
 import type { TerminalInfo } from '../../../shared/contract.ts';
 import type { Disposable } from '../base/lifecycle.ts';
 import type { ServerConfig } from '../config/schema.ts';
@@ -31,7 +31,7 @@ const FLUSH_MS = 16;
 const MAX_TERMINALS = 16;
 
 /**
- * The terminals of one window: shells on node-pty, each in a server's cwd with the environment that server gets
+ * The terminals of one window: shells on node-pty (@lydell/node-pty: the same code with N-API prebuilds), each in a server's cwd with the environment that server gets
  * (or in the home folder). Closed when the window goes (`dispose`), with their process groups.
  */
 export class TerminalSet implements Disposable {
