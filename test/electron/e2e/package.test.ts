@@ -43,7 +43,7 @@ describe.skipIf(!built || process.platform !== 'linux')(`the packaged app ${buil
     const inAsar = new Set(listPackage(path.join(resources, 'app.asar'), { isPack: false }).map((file) => file.replaceAll('\\', '/')));
     for (const file of ['/package.json', '/dist/electron/main/main.js', '/dist/electron/preload/preload.cjs', '/dist/renderer/index.html']) expect(inAsar, file).toContain(file);
     const unpacked = path.join(resources, 'app.asar.unpacked');
-    for (const file of ['resources/demo-server/server.mjs', 'resources/icons/tray.png', 'node_modules/better-sqlite3/prebuilds/linux-x64.node', 'node_modules/@modelcontextprotocol/server/package.json', 'node_modules/zod/package.json']) {
+    for (const file of ['resources/demo-server/server.mjs', 'resources/icons/tray.png', 'node_modules/better-sqlite3/prebuilds/linux-x64.node', 'node_modules/@lydell/node-pty-linux-x64/pty.node', 'node_modules/@modelcontextprotocol/server/package.json', 'node_modules/zod/package.json']) {
       expect(fs.existsSync(path.join(unpacked, file)), file).toBe(true);
     }
     expect(fs.existsSync(path.join(unpacked, 'node_modules/better-sqlite3/deps')), "sqlite's sources").toBe(false);
@@ -53,7 +53,9 @@ describe.skipIf(!built || process.platform !== 'linux')(`the packaged app ${buil
     const dataDir = path.join(tempDir(), 'data');
     const main = startMain(path.join(repoRoot, 'dist/electron/main/main.js'), ['--data-dir', dataDir], { FAKE_ELECTRON_RESOURCES_PATH: resources });
     const endpoint = path.join(dataDir, 'endpoint.json');
-    const base = await waitFor(() => new URL((JSON.parse(fs.readFileSync(endpoint, 'utf8')) as { url: string }).url).origin, 'the endpoint record'); // Throws until it exists.
+    const base = await waitFor(() => new URL((JSON.parse(fs.readFileSync(endpoint, 'utf8')) as { url: string }).url).origin, 'the endpoint record').catch((error: Error) => {
+      throw new Error(`${error.message}\nthe app's stderr:\n${main.stderr()}`);
+    }); // Throws until it exists.
     const demo = await waitFor(async () => (await getHealth(base)).servers.find((s) => s.name === 'demo' && s.state === 'ready'), 'the demo server to be ready', 30_000);
     reapLater([demo.pid!]);
     expect(fs.readFileSync(`/proc/${demo.pid}/cmdline`, 'utf8')).toContain(path.join(resources, 'app.asar.unpacked', 'resources', 'demo-server', 'server.mjs'));
