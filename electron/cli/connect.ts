@@ -32,6 +32,8 @@ class StdioBridge {
   private closed = false;
   private reopening: Promise<void> | undefined;
   private target: GatewayTarget;
+  /** Ids of the client's requests sent to Switchboard and not answered yet. */
+  private readonly inFlight = new Set<string | number>();
 
   constructor(
     private readonly resolveTarget: () => GatewayTarget,
@@ -55,28 +57,50 @@ class StdioBridge {
     });
   }
 
+  /**
+   * A message of the client, to Switchboard. A request is sent again only when it certainly never reached
+   * Switchboard (nothing listened, or it answered "no such session" before doing anything): one that may have
+   * been received, when the connection broke, may have run, and running a tool twice is worse than an error.
+   */
   private async fromClient(message: JSONRPCMessage): Promise<void> {
     if ('method' in message && message.method === 'initialize') this.initialize = message;
     if ('method' in message && message.method === 'notifications/initialized') this.initialized = message;
+    const id = 'method' in message && 'id' in message ? message.id : undefined;
+    if (id !== undefined) this.inFlight.add(id);
     try {
       await this.send(message);
     } catch (error) {
-      if (!this.isSessionLost(error) || !this.initialize || message === this.initialize) {
-        this.answerWithError(message, error);
+      if (!neverReached(error) || !this.initialize || message === this.initialize) {
+        this.fail(message, error);
         return;
       }
       try {
         await this.reopen();
         await this.send(message);
       } catch (retryError) {
-        this.answerWithError(message, retryError);
+        this.fail(message, neverReached(retryError) ? retryError : IN_FLIGHT_LOST);
       }
     }
   }
 
   private async send(message: JSONRPCMessage): Promise<void> {
+    // While a session is being reopened, nothing may go out before the replayed handshake.
+    if (this.reopening) await this.reopening;
     const upstream = await this.ensureUpstream();
-    await upstream.send(message);
+    const id = 'method' in message && 'id' in message ? message.id : undefined;
+    // A request answered on a stream of its own: if that stream ends without the answer, Switchboard went away
+    // with the request (the SDK would wait for the client's timeout).
+    await upstream.send(message, id === undefined ? undefined : { onRequestStreamEnd: () => this.inFlight.has(id) && this.fail(message, IN_FLIGHT_LOST) });
+  }
+
+  /** Answers a request of the client with an error, once (a request already answered stays answered). */
+  private fail(message: JSONRPCMessage, error: unknown): void {
+    const id = 'method' in message && 'id' in message ? message.id : undefined;
+    if (id !== undefined && !this.inFlight.delete(id)) return;
+    // Switchboard answered (a refused token, a bad request): its answer is the error. Otherwise the connection broke.
+    if (neverReached(error) || error === IN_FLIGHT_LOST || answeredOverHttp(error)) return this.answerWithError(message, error);
+    this.say(`a request broke off: ${describeCause(error)}`);
+    this.answerWithError(message, IN_FLIGHT_LOST);
   }
 
   /** The HTTP transport to Switchboard, created on first use; waits (bounded) for Switchboard to come up. */
@@ -108,7 +132,11 @@ class StdioBridge {
     });
     transport.onmessage = (message) => this.fromGateway(message);
     transport.onerror = (error) => {
-      if (this.isSessionLost(error) && !this.closed) void this.reopen().catch((reopenError: unknown) => this.say(`cannot reopen the session: ${String(reopenError)}`));
+      if (!this.isSessionLost(error) || this.closed || this.upstream !== transport) return;
+      // A broken connection took what was in flight on it: those requests are answered now, not resent. (A refused
+      // one never got there: the request that met it is sent again by the path that sent it.)
+      if (!neverReached(error)) this.failInFlight();
+      void this.reopen().catch((reopenError: unknown) => this.say(`cannot reopen the session: ${String(reopenError)}`));
     };
     if (this.protocolVersion) transport.setProtocolVersion(this.protocolVersion);
     await transport.start();
@@ -126,6 +154,7 @@ class StdioBridge {
   }
 
   private fromGateway(message: JSONRPCMessage): void {
+    if (!('method' in message) && 'id' in message && message.id !== undefined && message.id !== null && message.id !== this.replayingInitializeId) this.inFlight.delete(message.id);
     if ('id' in message && message.id === this.replayingInitializeId && 'result' in message) {
       this.replayingInitializeId = undefined; // The client already had its answer the first time.
       return;
@@ -163,6 +192,13 @@ class StdioBridge {
     if (this.initialized) await transport.send(this.initialized);
   }
 
+  /** Every request in flight on a lost session, answered with the sentence that says it was not resent. */
+  private failInFlight(): void {
+    const ids = [...this.inFlight];
+    this.inFlight.clear();
+    for (const id of ids) this.answerWithError({ jsonrpc: '2.0', id, method: 'in-flight' }, IN_FLIGHT_LOST);
+  }
+
   /** Switchboard forgot the session (404) or is gone (connection refused): a new session is needed. */
   private isSessionLost(error: unknown): boolean {
     const text = error instanceof Error ? `${error.message} ${JSON.stringify((error as { data?: unknown }).data ?? '')}` : String(error);
@@ -170,7 +206,7 @@ class StdioBridge {
   }
 
   private answerWithError(message: JSONRPCMessage, error: unknown): void {
-    const text = describeGatewayError(error, this.target);
+    const text = error === IN_FLIGHT_LOST ? IN_FLIGHT_LOST.message : describeGatewayError(error, this.target);
     this.say(text);
     if ('method' in message && 'id' in message && message.id !== undefined) {
       void this.stdio.send({ jsonrpc: '2.0', id: message.id, error: { code: -32603, message: text } }).catch(() => undefined);
@@ -180,4 +216,43 @@ class StdioBridge {
   private say(line: string): void {
     process.stderr.write(`switchboard connect: ${line}\n`);
   }
+}
+
+/** The answer to a request that was in flight when Switchboard went away. */
+const IN_FLIGHT_LOST = new Error(
+  'Switchboard stopped while the request was in flight; it may have been carried out, so it was not sent again. Check before repeating it.',
+);
+
+/**
+ * True when a request certainly never reached Switchboard, so sending it again cannot run anything twice: nothing
+ * listened (connection refused), or it answered "no such session" (404) before looking at the request.
+ */
+function neverReached(error: unknown): boolean {
+  for (let cause: unknown = error; cause; cause = (cause as { cause?: unknown }).cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (code === 'ECONNREFUSED' || code === 'ENOENT') return true;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    if (/ECONNREFUSED|Session not found|\b404\b/.test(message)) return true;
+    const status = (cause as { data?: { status?: unknown } }).data?.status;
+    if (status === 404) return true;
+  }
+  return false;
+}
+
+/** The error is Switchboard's HTTP answer (a status it sent), not a broken connection. */
+function answeredOverHttp(error: unknown): boolean {
+  for (let cause: unknown = error; cause; cause = (cause as { cause?: unknown }).cause) {
+    if (typeof (cause as { data?: { status?: unknown } }).data?.status === 'number') return true;
+    if (cause instanceof Error && /Error POSTing to endpoint|Unauthorized/.test(cause.message)) return true;
+  }
+  return false;
+}
+
+function describeCause(error: unknown): string {
+  const parts: string[] = [];
+  for (let cause: unknown = error; cause && parts.length < 4; cause = (cause as { cause?: unknown }).cause) {
+    const code = (cause as { code?: unknown }).code;
+    parts.push(`${cause instanceof Error ? cause.message : String(cause)}${code ? ` (${String(code)})` : ''}`);
+  }
+  return parts.join(': ');
 }

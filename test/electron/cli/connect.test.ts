@@ -113,6 +113,49 @@ describe('switchboard connect', () => {
   });
 });
 
+describe('switchboard connect when Switchboard dies mid-call', () => {
+  it('never sends a call again that may have run: the call fails with a sentence, and runs exactly once', async () => {
+    const dataDir = tempDir();
+    const countFile = path.join(dataDir, 'count.txt');
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(path.join(dataDir, 'mcp.json'), JSON.stringify({ mcpServers: { counter: { command: process.execPath, args: [fixture('counter.mjs')], env: { COUNT_FILE: countFile } } } }));
+    let current = await serveReady(dataDir);
+    const { client, stderr } = await connectThroughBridge(dataDir);
+    const runs = () => (fs.existsSync(countFile) ? fs.readFileSync(countFile, 'utf8').split('\n').filter(Boolean) : []);
+    for (const withProgress of [false, true]) {
+      const label = withProgress ? 'streamed' : 'direct';
+      const call = client.callTool({ name: 'counter__count', arguments: { label, ms: 3000 } }, withProgress ? { onprogress: () => undefined } : undefined);
+      await waitFor(() => runs().includes(label), `the ${label} call to start`);
+      const killedAt = Date.now();
+      current.child.kill('SIGKILL');
+      await expect(call.catch((error: Error) => Promise.reject(new Error(`${error.message}\n${stderr()}`)))).rejects.toThrow(/Switchboard stopped while the request was in flight; it may have been carried out, so it was not sent again/);
+      // At once, not at the client's timeout.
+      expect(Date.now() - killedAt).toBeLessThan(5000);
+      current = await serveReady(dataDir);
+      // Back: the next call works, and the one in flight ran exactly once.
+      expect(text(await client.callTool({ name: 'counter__count', arguments: { label: `${label}-after`, ms: 10 } }))).toBe(`counted ${label}-after`);
+      expect(runs().filter((line) => line === label)).toEqual([label]);
+    }
+  }, 90_000);
+
+  it('holds a call made while Switchboard is down until it is back, then sends it once', async () => {
+    const dataDir = tempDir();
+    const countFile = path.join(dataDir, 'count.txt');
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(path.join(dataDir, 'mcp.json'), JSON.stringify({ mcpServers: { counter: { command: process.execPath, args: [fixture('counter.mjs')], env: { COUNT_FILE: countFile } } } }));
+    const first = await serveReady(dataDir);
+    const { client, stderr } = await connectThroughBridge(dataDir);
+    expect(text(await client.callTool({ name: 'counter__count', arguments: { label: 'before', ms: 1 } }))).toBe('counted before');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const call = client.callTool({ name: 'counter__count', arguments: { label: 'while-down', ms: 1 } });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await serveReady(dataDir);
+    expect(text(await call.catch((error: Error) => ({ content: [{ text: `${error.message}\n${stderr()}` }] })))).toBe('counted while-down');
+    expect(fs.readFileSync(countFile, 'utf8').split('\n').filter((line) => line === 'while-down')).toHaveLength(1);
+  }, 60_000);
+});
+
 describe('switchboard call', () => {
   it("calls a tool through the running gateway and prints its text; the exit code follows the tool's isError", async () => {
     const dataDir = tempDir();
