@@ -57,6 +57,8 @@ export const ServerStatusSchema = z.object({
   nextRestartAt: z.number().nullable(),
   /** How many copies run (`replicas` in the config) and how many of them are ready. */
   replicas: z.object({ ready: z.number().int(), total: z.number().int() }),
+  /** The circuit breaker: `open` while calls are refused after repeated timeouts or lost connections. */
+  breaker: z.enum(['closed', 'open', 'half-open']).optional(),
 });
 /** A snapshot of one server. */
 export type ServerStatus = z.infer<typeof ServerStatusSchema>;

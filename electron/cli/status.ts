@@ -45,7 +45,8 @@ export function formatStatusTable(servers: readonly ServerStatus[]): string {
   return servers
     .map((server) => {
       const replicas = server.replicas.total > 1 ? `, ${server.replicas.ready}/${server.replicas.total} replicas` : '';
-      const detail = server.state === 'ready' ? `${server.tools} tool${server.tools === 1 ? '' : 's'}${replicas}` : server.lastError ? `(${server.lastError})` : '';
+      const breaker = server.breaker === 'open' ? ' (failing: calls refused for now)' : server.breaker === 'half-open' ? ' (failing: trying one call)' : '';
+      const detail = server.state === 'ready' ? `${server.tools} tool${server.tools === 1 ? '' : 's'}${replicas}${breaker}` : server.lastError ? `(${server.lastError})` : '';
       return `${server.name.padEnd(nameWidth)}  ${server.state.padEnd(stateWidth)}  ${detail}`.trimEnd();
     })
     .join('\n')

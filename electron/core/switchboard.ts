@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { ClientCapabilities } from '@modelcontextprotocol/client';
-import type { HealthReport, LogLevel } from '../../shared/model.ts';
+import type { HealthReport, LogLevel, ServerStatus } from '../../shared/model.ts';
 import { ConfigFile } from './config/file.ts';
 import { ConfigError } from './config/parse.ts';
 import { dataDirFiles, ensureConfig } from './data-dir.ts';
@@ -16,6 +16,7 @@ import type { CaptureLimits } from './supervisor/output-capture.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
 import { Gateway, type GatewayOptions } from './gateway/gateway.ts';
 import { RecordingTransport } from './gateway/tracing.ts';
+import { replicaGuards } from './resilience/replica-guard.ts';
 import { spanOutcome } from './telemetry/span-outcome.ts';
 
 export interface SwitchboardOptions {
@@ -143,6 +144,7 @@ export class Switchboard {
         recordMessage: (message) => store.traces.recordMessage(message),
         // The pipeline's interceptors, in order; the trace sink last, so it sees what the client gets.
         interceptors: [spanOutcome],
+        guards: replicaGuards((server, level, message) => store.logs.append({ server, stream: 'lifecycle', level, message })),
         ...options.gateway,
       }));
       const instance = new Switchboard(options, store, config, supervisor, gateway);
@@ -176,9 +178,14 @@ export class Switchboard {
     this.onDidLogEmitter.fire({ level, message });
   }
 
+  /** Every server's status, with its circuit breaker as the gateway's pool sees it. */
+  statuses(): ServerStatus[] {
+    return this.supervisor.statuses().map((status) => ({ ...status, breaker: this.gateway.pool.breakerState(status.name) }));
+  }
+
   /** Overall and per-server health, as `/health` and `switchboard status` report it. */
   health(): HealthReport {
-    const servers = this.supervisor.statuses();
+    const servers = this.statuses();
     const enabled = servers.filter((s) => s.state !== 'disabled');
     let status: HealthReport['status'];
     if (enabled.length === 0) status = 'empty';

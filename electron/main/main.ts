@@ -170,7 +170,7 @@ function createTray(switchboard: Switchboard): void {
   };
   const refresh = () => {
     if (!tray || tray.isDestroyed()) return;
-    const statuses = switchboard.supervisor.statuses();
+    const statuses = switchboard.statuses();
     tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(statuses, actions)));
     tray.setToolTip(trayToolTip(PRODUCT_NAME, statuses));
   };

@@ -113,6 +113,11 @@ function ServerTable({ statuses, entries, onEdit }: { statuses: ServerStatus[]; 
               <td>
                 <Badge kind={status.state} />
                 {status.state === 'restarting' && status.nextRestartAt && <div className="muted">retry in {formatDuration(Math.max(0, status.nextRestartAt - now))}</div>}
+                {status.state === 'ready' && status.breaker && status.breaker !== 'closed' && (
+                  <div className="error-text" data-breaker={status.breaker} title="Repeated timeouts or lost connections: calls to this server are refused for a while, then one is tried again.">
+                    {status.breaker === 'open' ? 'failing: calls refused for now' : 'failing: trying one call'}
+                  </div>
+                )}
               </td>
               <td>{status.tools}</td>
               <td>{replicas}</td>

@@ -63,6 +63,7 @@ export class ApiService implements Disposable {
     const statuses = () => this.scheduleStatuses();
     this.disposables.add(app.supervisor.onDidChangeStatus(statuses));
     this.disposables.add(app.supervisor.onDidChangeCatalog(statuses));
+    this.disposables.add(app.gateway.pool.onDidChangeBreaker(statuses));
     this.disposables.add(app.gateway.catalog.onDidChange(() => this.broadcast('catalog.changed', {})));
     this.disposables.add(app.config.onDidChange(() => this.broadcast('config.changed', { problems: [] })));
     this.disposables.add(app.config.onDidFail((error) => this.broadcast('config.changed', { problems: [...error.problems] })));
@@ -98,7 +99,7 @@ export class ApiService implements Disposable {
   private scheduleStatuses(): void {
     this.statusTimer ??= setTimeout(() => {
       this.statusTimer = undefined;
-      if (!this.disposed) this.broadcast('servers.changed', { statuses: this.app.supervisor.statuses() });
+      if (!this.disposed) this.broadcast('servers.changed', { statuses: this.app.statuses() });
     }, 30);
   }
 
@@ -222,7 +223,7 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
     'app.info': () => ({ version: app.options.version, endpoint: host.endpoint(), dataDir: app.options.dataDir, configPath: app.config.path, platform: process.platform }),
     health: () => app.health(),
 
-    'servers.list': () => supervisor.statuses(),
+    'servers.list': () => service.app.statuses(),
     'servers.start': ({ name }) => (supervisor.start(name), null),
     'servers.stop': async ({ name }) => (await supervisor.stop(name), null),
     'servers.restart': async ({ name }) => (await supervisor.restart(name), null),

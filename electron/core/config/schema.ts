@@ -19,6 +19,21 @@ export const RestartSchema = z.looseObject({
 });
 export type RestartConfig = z.infer<typeof RestartSchema>;
 
+const count = (min: number, max: number) => z.number({ error: 'expected a number' }).int().min(min).max(max);
+
+/** How many calls a server runs at once, and how many may wait for it: beyond that, calls are refused as busy. */
+export const LimitsSchema = z.looseObject({
+  maxConcurrent: count(1, 10_000).optional(),
+  maxQueued: count(0, 100_000).optional(),
+  queueTimeoutMs: count(0, 3_600_000).optional(),
+});
+
+/** When to stop sending calls to a failing server for a while (timeouts and lost connections count). */
+export const BreakerSchema = z.looseObject({
+  failures: count(1, 1000).optional(),
+  openMs: count(100, 3_600_000).optional(),
+});
+
 /**
  * One entry of `mcpServers`: Claude Desktop's `command`/`args`/`env`, plus our optional fields.
  * Unknown fields are kept (looseObject) so a round trip through the app never loses them.
@@ -40,6 +55,10 @@ export const ServerEntrySchema = z
       /** How long the spawn and MCP handshake may take before the attempt counts as failed. */
       startupTimeoutMs: z.number({ error: 'expected a number' }).int().positive().default(60_000),
       restart: z.union([z.literal(false), RestartSchema], { error: 'expected false or an object' }).default(() => RestartSchema.parse({})),
+      /** Backpressure: calls at once and waiting (defaults in resilience/replica-guard.ts). */
+      limits: LimitsSchema.optional(),
+      /** The circuit breaker: `false` turns it off for this server. */
+      breaker: z.union([z.literal(false), BreakerSchema], { error: 'expected false or an object' }).optional(),
       tools: z
         .looseObject({ allow: stringList('tools.allow').optional(), deny: stringList('tools.deny').optional() }, { error: 'expected an object' })
         .optional(),

@@ -10,7 +10,7 @@ import { DirectToolCalls, type DirectResponse, type DirectToolCall } from './ent
 import { DownstreamServers } from './entry/downstream.ts';
 import type { Era } from './pipeline/context.ts';
 import { Pipeline, type Interceptor } from './pipeline/pipeline.ts';
-import { UpstreamPool } from './pipeline/upstream-pool.ts';
+import { UpstreamPool, type GuardFactory } from './pipeline/upstream-pool.ts';
 import { exposeResourceUri, ResourceOwners } from './router/resources.ts';
 import { Router, type RouteDeps } from './router/router.ts';
 import { DownstreamSessions, type ModernNotifier } from './sessions.ts';
@@ -26,6 +26,8 @@ export interface GatewayOptions {
   startingWaitMs?: number;
   /** The pipeline's interceptors, in order (authentication, policy, limits, metrics, the trace sink, ...). */
   interceptors?: readonly Interceptor[];
+  /** The guard (breaker, limits) each replica's requests run under. */
+  guards?: GuardFactory;
   log(entry: NewLogEntry): void;
   /** Where traces go. */
   recordSpan(span: Span): void;
@@ -57,7 +59,7 @@ export class Gateway implements Disposable {
     this.startingWaitMs = options.startingWaitMs ?? 5000;
     this.tracer = new Tracer((span) => options.recordSpan(span));
     this.catalog = this.disposables.add(new GatewayCatalog(supervisor));
-    this.pool = new UpstreamPool(supervisor, (server, message) => options.log({ server, stream: 'app', level: 'warn', message }));
+    this.pool = new UpstreamPool(supervisor, (server, message) => options.log({ server, stream: 'app', level: 'warn', message }), options.guards);
     // The sessions expose resource URIs as the router does; both are built here, one closure apart.
     this.sessions = new DownstreamSessions(supervisor, (server, uri) => exposeResourceUri(deps, server, uri));
     const deps: RouteDeps = {

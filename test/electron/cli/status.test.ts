@@ -80,7 +80,8 @@ describe('formatStatusTable', () => {
         { ...base, name: 'slack', state: 'failed', tools: 0, lastError: 'spawn npx ENOENT' },
         { ...base, name: 'one', state: 'ready', tools: 1, lastError: null },
         { ...base, name: 'pool', state: 'ready', tools: 3, lastError: null, replicas: { ready: 1, total: 2 } },
+        { ...base, name: 'flaky', state: 'ready', tools: 2, lastError: null, breaker: 'open' },
       ]),
-    ).toBe('github  ready   26 tools\nslack   failed  (spawn npx ENOENT)\none     ready   1 tool\npool    ready   3 tools, 1/2 replicas\n');
+    ).toBe('github  ready   26 tools\nslack   failed  (spawn npx ENOENT)\none     ready   1 tool\npool    ready   3 tools, 1/2 replicas\nflaky   ready   2 tools (failing: calls refused for now)\n');
   });
 });

@@ -1,9 +1,30 @@
 import type { Client } from '@modelcontextprotocol/client';
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import { fnv1a } from '../../../../shared/tool-names.ts';
+import { Emitter, type Event } from '../../base/event.ts';
 import type { ManagedServer } from '../../supervisor/managed-server.ts';
 import type { Supervisor } from '../../supervisor/supervisor.ts';
 import type { Caller } from './context.ts';
+
+/** The state of a replica's circuit breaker, as /health and the window show it. */
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/**
+ * The policies one replica's requests run under (a circuit breaker, a bounded number at once and waiting), made
+ * for the pool by the composition root (resilience/). A refusal is a ServerUnavailableError with its sentence.
+ */
+export interface ReplicaGuard {
+  run<T>(request: () => Promise<T>, signal: AbortSignal): Promise<T>;
+  /** New requests would be refused now (the breaker is open): the pool prefers another replica. */
+  readonly refusing: boolean;
+  readonly breaker: BreakerState;
+  dispose(): void;
+}
+
+/** Makes the guard of one incarnation of a replica (a restarted replica starts with a closed breaker); `changed` when its breaker moves. */
+export type GuardFactory = (server: string, replica: ManagedServer, changed: () => void) => ReplicaGuard;
+
+const UNGUARDED: ReplicaGuard = { run: (request) => request(), refusing: false, breaker: 'closed', dispose: () => undefined };
 
 /** A replica lent to one request: its client while the request runs; `release` gives it back (once). */
 export interface Lease {
@@ -14,6 +35,8 @@ export interface Lease {
   readonly timeoutMs: number;
   readonly caller: Caller;
   readonly startedAt: number;
+  /** Runs the request to the replica under its guard (breaker, limits). */
+  run<T>(request: () => Promise<T>, signal: AbortSignal): Promise<T>;
   release(): void;
 }
 
@@ -43,17 +66,46 @@ export class UpstreamPool {
   private readonly leases = new Map<string, Set<Lease>>();
   private readonly turns = new Map<string, number>();
   private readonly drained = new Map<string, () => void>();
+  /** Each replica's guard, for the incarnation it was made for (keyed by when that one became ready). */
+  private readonly guards = new WeakMap<ManagedServer, { guard: ReplicaGuard; readySince: number | null }>();
+  private readonly onDidChangeBreakerEmitter = new Emitter<string>();
+  /** A server's circuit breaker opened, half-opened or closed. */
+  readonly onDidChangeBreaker: Event<string> = this.onDidChangeBreakerEmitter.event;
 
   constructor(
     private readonly supervisor: Supervisor,
     private readonly warn: (server: string, message: string) => void,
+    private readonly makeGuard?: GuardFactory,
   ) {}
+
+  /** The guard of a replica's current incarnation. */
+  private guardOf(server: string, replica: ManagedServer): ReplicaGuard {
+    if (!this.makeGuard) return UNGUARDED;
+    const readySince = replica.status().readySince;
+    const known = this.guards.get(replica);
+    if (known && known.readySince === readySince) return known.guard;
+    known?.guard.dispose();
+    const guard = this.makeGuard(server, replica, () => this.onDidChangeBreakerEmitter.fire(server));
+    this.guards.set(replica, { guard, readySince });
+    return guard;
+  }
+
+  /** The breaker of a server: the worst of its replicas' (open if every ready one is open). */
+  breakerState(server: string): BreakerState {
+    const states = this.supervisor.replicas(server).filter((replica) => replica.client !== undefined).map((replica) => this.guardOf(server, replica).breaker);
+    if (states.length > 0 && states.every((state) => state === 'open')) return 'open';
+    return states.includes('half-open') || states.includes('open') ? 'half-open' : 'closed';
+  }
 
   /** A replica of `server` for `caller`'s request; `preferred` (a replica name) wins while it is ready. */
   acquire(server: string, caller: Caller, preferred?: string): Lease {
-    const ready = this.supervisor.replicas(server).filter((replica) => replica.client !== undefined && !replica.draining);
-    if (ready.length === 0) throw this.unavailable(server);
+    const available = this.supervisor.replicas(server).filter((replica) => replica.client !== undefined && !replica.draining);
+    if (available.length === 0) throw this.unavailable(server);
+    // A replica whose breaker is open is passed over while another can take the call; if none can, the guard says why.
+    const willing = available.filter((replica) => !this.guardOf(server, replica).refusing);
+    const ready = willing.length > 0 ? willing : available;
     const replica = this.choose(server, ready, caller, preferred);
+    const guard = this.guardOf(server, replica);
     // The caller's own era where the server speaks it: nothing to translate.
     const client = replica.clientFor(caller.era) ?? replica.client!;
     const leases = this.leases.get(replica.name) ?? new Set<Lease>();
@@ -66,6 +118,7 @@ export class UpstreamPool {
       timeoutMs: replica.config.timeoutMs,
       caller,
       startedAt: Date.now(),
+      run: (request, signal) => guard.run(request, signal),
       release: () => {
         if (released) return;
         released = true;

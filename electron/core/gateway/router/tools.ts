@@ -34,6 +34,7 @@ export function toolHandlers(deps: RouteDeps): Handlers {
         return Array.isArray(content) ? { ...result, content: exposeContent(deps, origin.server, content) } : result;
       } catch (error) {
         if (ctx.signal.aborted) throw error;
+        if (error instanceof ServerUnavailableError) return toolError(error.message);
         const sentence = describeUpstreamFailure(error, origin.server, lease.timeoutMs);
         if (sentence) return toolError(sentence);
         throw error;

@@ -58,11 +58,16 @@ export async function callUpstream(
   };
   try {
     for (let round = 1; ; round++) {
-      const result = modern && request.method === 'tools/call' && request.tool
-        ? // callTool mirrors the tool's x-mcp-header arguments into headers, which a 2026-07-28 server may require;
-          // without the output schema, it does not check the result against it.
-          ((await lease.client.callTool(params as never, { ...options, toolDefinition: { ...request.tool, outputSchema: undefined } })) as CallResult)
-        : await lease.client.request({ method: request.method, params } as never, PASS_THROUGH, options);
+      const sent = params;
+      const result = await lease.run(
+        () =>
+          modern && request.method === 'tools/call' && request.tool
+            ? // callTool mirrors the tool's x-mcp-header arguments into headers, which a 2026-07-28 server may require;
+              // without the output schema, it does not check the result against it.
+              (lease.client.callTool(sent as never, { ...options, toolDefinition: { ...request.tool, outputSchema: undefined } }) as Promise<CallResult>)
+            : lease.client.request({ method: request.method, params: sent } as never, PASS_THROUGH, options),
+        ctx.signal,
+      );
       if (result.resultType !== 'input_required') {
         step.end((result as { isError?: boolean }).isError ? 'tool-error' : 'ok');
         return withoutServerInfo(result);
