@@ -103,3 +103,18 @@ export class NotificationsFirst extends TransportDecorator {
     }
   }
 }
+
+/** Tells `heard` whenever the other side sends anything: a sign of life for health checks. */
+export class Heartbeat extends TransportDecorator {
+  constructor(
+    inner: Transport,
+    private readonly heard: () => void,
+  ) {
+    super(inner);
+  }
+
+  protected override received(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
+    this.heard();
+    this.deliver(message, extra);
+  }
+}

@@ -28,6 +28,13 @@ export const LimitsSchema = z.looseObject({
   queueTimeoutMs: count(0, 3_600_000).optional(),
 });
 
+/** How a server's liveness is checked: pinged after `intervalMs` of silence, frozen after `misses` pings unanswered. */
+export const HealthSchema = z.looseObject({
+  intervalMs: count(100, 3_600_000).optional(),
+  timeoutMs: count(100, 3_600_000).optional(),
+  misses: count(1, 100).optional(),
+});
+
 /** When to stop sending calls to a failing server for a while (timeouts and lost connections count). */
 export const BreakerSchema = z.looseObject({
   failures: count(1, 1000).optional(),
@@ -57,6 +64,8 @@ export const ServerEntrySchema = z
       restart: z.union([z.literal(false), RestartSchema], { error: 'expected false or an object' }).default(() => RestartSchema.parse({})),
       /** Backpressure: calls at once and waiting (defaults in resilience/replica-guard.ts). */
       limits: LimitsSchema.optional(),
+      /** Liveness checks (default: pinged after 2 s of silence, frozen after 2 pings unanswered for 2.5 s); `false`: none. */
+      health: z.union([z.literal(false), HealthSchema], { error: 'expected false or an object' }).optional(),
       /** The circuit breaker: `false` turns it off for this server. */
       breaker: z.union([z.literal(false), BreakerSchema], { error: 'expected false or an object' }).optional(),
       tools: z

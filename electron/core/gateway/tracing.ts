@@ -161,7 +161,17 @@ export class RecordingTransport extends TransportDecorator {
     }
   }
 
+  /** Pings are liveness checks (every few seconds on an idle server): counted, not recorded one by one. */
+  pings = 0;
+  private readonly pingIds = new Set<string | number>();
+
   private noteUnsafe(direction: 'in' | 'out', message: JSONRPCMessage): void {
+    if ('method' in message && message.method === 'ping' && 'id' in message) {
+      this.pings++;
+      this.pingIds.add(message.id);
+      return;
+    }
+    if (!('method' in message) && 'id' in message && message.id !== undefined && message.id !== null && this.pingIds.delete(message.id)) return;
     let traceId: string | null = null;
     if ('method' in message) {
       traceId = parseTraceparent((message.params?._meta as Record<string, unknown> | undefined)?.traceparent)?.traceId ?? null;

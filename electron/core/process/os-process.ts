@@ -85,6 +85,19 @@ export function processStartToken(pid: number): string | null {
   }
 }
 
+/** Whether the OS has a process stopped (SIGSTOP, a debugger), running, or gone; 'unknown' where it cannot tell. */
+export function processState(pid: number): 'stopped' | 'running' | 'gone' | 'unknown' {
+  if (process.platform !== 'linux') return 'unknown';
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    if (state === 'T' || state === 't') return 'stopped';
+    return state === 'Z' || state === 'X' ? 'gone' : 'running';
+  } catch {
+    return 'gone';
+  }
+}
+
 /** Polls until the group has no live process or `timeoutMs` passes. Resolves true if it is gone. */
 export async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -104,6 +117,8 @@ export async function waitForGroupExit(pgid: number, timeoutMs: number): Promise
 export async function terminateGroup(pgid: number, termGraceMs: number): Promise<'gone' | 'terminated' | 'killed' | 'survived'> {
   if (!isGroupAlive(pgid)) return 'gone';
   signalGroup(pgid, 'SIGTERM');
+  // A stopped process (SIGSTOP, a frozen server) only handles SIGTERM once it runs again.
+  signalGroup(pgid, 'SIGCONT');
   if (await waitForGroupExit(pgid, termGraceMs)) return 'terminated';
   signalGroup(pgid, 'SIGKILL');
   return (await waitForGroupExit(pgid, 2000)) ? 'killed' : 'survived';

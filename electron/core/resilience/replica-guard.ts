@@ -27,7 +27,7 @@ export class CockatielGuard implements ReplicaGuard {
 
   constructor(
     private readonly server: string,
-    replica: ManagedServer,
+    private readonly replica: ManagedServer,
     private readonly log: (level: 'info' | 'warn', message: string) => void,
     changed: () => void = () => undefined,
   ) {
@@ -87,6 +87,8 @@ export class CockatielGuard implements ReplicaGuard {
         timedOut,
       ]);
     } catch (error) {
+      // A call that timed out may mean a frozen server: its health check pings it now.
+      if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) this.replica.suspect();
       throw this.explain(error);
     } finally {
       clearTimeout(timer);

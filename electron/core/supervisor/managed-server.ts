@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import { Client, StreamableHTTPClientTransport, type ClientCapabilities, type Prompt, type Resource, type ResourceTemplateType, type Tool, type Transport } from '@modelcontextprotocol/client';
-import { NotificationsFirst } from '../base/transport-decorator.ts';
+import { Heartbeat, NotificationsFirst } from '../base/transport-decorator.ts';
 import { isolatingFetch } from './isolating-fetch.ts';
 import { withStreamedJson } from './streamed-json.ts';
 import { CompleteResults } from './complete-results.ts';
@@ -9,7 +9,7 @@ import type { ServerState, ServerStatus, StateReason, StatusChange } from '../..
 import type { ServerConfig } from '../config/schema.ts';
 import { Emitter, type Event } from '../base/event.ts';
 import type { Disposable } from '../base/lifecycle.ts';
-import { processStartToken, terminateGroup, waitForGroupExit } from '../process/os-process.ts';
+import { processStartToken, processState, terminateGroup, waitForGroupExit } from '../process/os-process.ts';
 import type { NewLogEntry } from '../store/logs.ts';
 import type { ProcessRegistry } from '../store/processes.ts';
 import { buildEnv, expandVariables, launchSpec, resolveCommand, type HostVariables } from './launch.ts';
@@ -63,7 +63,7 @@ export interface ServerHost {
   drain?(server: string, ms: number): Promise<boolean>;
   /** How long a changed server's calls in flight may take to finish before it restarts anyway. */
   readonly drainMs?: number;
-  readonly healthCheck?: { intervalMs: number; timeoutMs: number; misses: number };
+  readonly healthCheck?: Partial<{ intervalMs: number; timeoutMs: number; misses: number }>;
   readonly stopGrace?: { stdinMs: number; termMs: number };
   readonly random?: () => number;
 }
@@ -98,9 +98,13 @@ interface Run {
   failed: boolean;
   pingTimer?: NodeJS.Timeout;
   noiseSeen: boolean;
+  /** When the server last sent anything (a sign of life). */
+  lastHeardAt: number;
+  /** Pings the server now (set once health checks run). */
+  suspect?: () => void;
 }
 
-const DEFAULT_HEALTH = { intervalMs: 30_000, timeoutMs: 10_000, misses: 2 };
+const DEFAULT_HEALTH = { intervalMs: 2000, timeoutMs: 2500, misses: 2 };
 const DEFAULT_STOP_GRACE = { stdinMs: 1000, termMs: 2000 };
 
 /**
@@ -130,6 +134,7 @@ export class ManagedServer implements Disposable {
   private disposed = false;
   /** Waiting for its calls in flight to finish before a restart with a changed config: new calls go elsewhere. */
   private drainingValue = false;
+  private probesValue = 0;
   /** Values of the server's env and headers: never shown in logs, errors or /health. */
   private secrets: string[] = [];
 
@@ -370,13 +375,13 @@ export class ManagedServer implements Disposable {
     const stderrEnded = new Promise<void>((resolve) => child.stderr.once('close', () => resolve()));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.stderr.once('end', () => stderr.end());
-    const run: Run = { process: { child, pid, stderr, stderrEnded }, client, ended, stopping: false, failed: false, noiseSeen: false };
+    const run: Run = { process: { child, pid, stderr, stderrEnded }, client, ended, stopping: false, failed: false, noiseSeen: false, lastHeardAt: Date.now() };
     // Owned from here on: whatever fails next, a stop or a failure tears this process group down.
     this.run = run;
     const stdio = new ChildStdioTransport(child.stdin, child.stdout, (line) => this.onNoise(run, line));
     this.log('info', `started (pid ${pid}): ${commandLine}`);
     void ended.then((info) => this.onEnded(run, info));
-    return { run, transport: new NotificationsFirst(this.host.decorateTransport?.(stdio, this.name) ?? stdio) };
+    return { run, transport: new NotificationsFirst(new Heartbeat(this.host.decorateTransport?.(stdio, this.name) ?? stdio, () => (run.lastHeardAt = Date.now()))) };
   }
 
   /** Connects to a remote server over Streamable HTTP (either protocol era). */
@@ -388,12 +393,12 @@ export class ManagedServer implements Disposable {
     this.rememberSecrets(Object.values(this.configValue.headers ?? {}).map((value) => expand(value).replace(/^(Bearer|Basic|token)\s+/i, '')));
     let close: (info: ExitInfo) => void = () => undefined;
     const ended = new Promise<ExitInfo>((resolve) => (close = resolve));
-    const run: Run = { client: this.createClient(true), ended, stopping: false, failed: false, noiseSeen: false };
+    const run: Run = { client: this.createClient(true), ended, stopping: false, failed: false, noiseSeen: false, lastHeardAt: Date.now() };
     run.client.onclose = () => close({ kind: 'closed', detail: `the connection to ${url.origin} closed` });
     this.run = run;
     this.log('info', `connecting to ${url.href}`);
     void ended.then((info) => this.onEnded(run, info));
-    return { run, transport: await this.remoteTransport(run.client) };
+    return { run, transport: await this.remoteTransport(run.client, () => (run.lastHeardAt = Date.now())) };
   }
 
   /** A 2025 session with a remote server that answered in the 2026-07-28 era, if it speaks 2025 too. */
@@ -420,13 +425,14 @@ export class ManagedServer implements Disposable {
   }
 
   /** A Streamable HTTP transport to the remote server, decorated like every upstream transport. */
-  private async remoteTransport(client?: Client): Promise<Transport> {
+  private async remoteTransport(client?: Client, heard?: () => void): Promise<Transport> {
     const environment = await this.host.launchEnvironment();
     const expand = (value: string) => expandVariables(value, environment.variables, environment.parentEnv);
     const url = new URL(expand(this.configValue.url!));
     const headers = Object.fromEntries(Object.entries(this.configValue.headers ?? {}).map(([key, value]) => [key, expand(value)]));
     const http = new StreamableHTTPClientTransport(url, { requestInit: { headers }, fetch: withStreamedJson(isolatingFetch) });
-    const decorated = this.host.decorateTransport?.(http, this.name) ?? http;
+    const recorded = this.host.decorateTransport?.(http, this.name) ?? http;
+    const decorated = heard ? new Heartbeat(recorded, heard) : recorded;
     return new NotificationsFirst(client ? new CompleteResults(decorated, () => client.getProtocolEra() === 'modern', (message) => this.log('warn', message)) : decorated);
   }
 
@@ -519,29 +525,56 @@ export class ManagedServer implements Disposable {
     this.onDidChangeCatalogEmitter.fire(signalled ? { catalog, signalled } : { catalog });
   }
 
+  /**
+   * Liveness, in a few seconds: a server heard from recently is alive; one silent for an interval is pinged, and
+   * two pings in a row unanswered (or a process the OS shows stopped) mean it is frozen: it is replaced under the
+   * restart policy, and its calls fail at once instead of each waiting for its timeout. A call that timed out
+   * (`suspect`) is a reason to ping at once.
+   */
   private startHealthChecks(run: Run): void {
-    const health = this.host.healthCheck ?? DEFAULT_HEALTH;
+    const health = this.configValue.health === false ? undefined : { ...DEFAULT_HEALTH, ...this.host.healthCheck, ...this.configValue.health };
+    if (!health) return;
     let misses = 0;
-    let inFlight = false;
-    run.pingTimer = setInterval(() => {
-      if (inFlight || this.run !== run || run.stopping || run.failed) return;
-      inFlight = true;
-      const probe = run.client.getProtocolEra() === 'modern' ? run.client.discover({ timeout: health.timeoutMs }) : run.client.ping({ timeout: health.timeoutMs });
-      probe.then(
+    let probing = false;
+    const probe = () => {
+      if (probing || this.run !== run || run.stopping || run.failed) return;
+      probing = true;
+      this.probesValue++;
+      const answer = run.client.getProtocolEra() === 'modern' ? run.client.discover({ timeout: health.timeoutMs }) : run.client.ping({ timeout: health.timeoutMs });
+      answer.then(
         () => {
           misses = 0;
-          inFlight = false;
+          probing = false;
         },
         () => {
-          inFlight = false;
+          probing = false;
           misses++;
-          if (misses >= health.misses && this.run === run && !run.stopping && !run.failed) {
-            this.fail(run, 'unresponsive', `unresponsive: ${misses} pings in a row went unanswered for ${formatMs(health.timeoutMs)}`);
-          }
+          if (this.run !== run || run.stopping || run.failed) return;
+          if (misses >= health.misses) this.fail(run, 'unresponsive', `unresponsive: ${misses} pings in a row went unanswered for ${formatMs(health.timeoutMs)}`);
+          else probe(); // The next one at once: a frozen server is found within two timeouts.
         },
       );
+    };
+    run.suspect = probe;
+    run.pingTimer = setInterval(() => {
+      if (this.run !== run || run.stopping || run.failed) return;
+      if (run.process && processState(run.process.pid) === 'stopped') {
+        this.fail(run, 'unresponsive', 'unresponsive: the process is stopped (SIGSTOP, or a debugger holds it)');
+        return;
+      }
+      if (Date.now() - run.lastHeardAt >= health.intervalMs) probe();
     }, health.intervalMs);
     run.pingTimer.unref();
+  }
+
+  /** Liveness pings sent so far (they are counted, not logged). */
+  get healthProbes(): number {
+    return this.probesValue;
+  }
+
+  /** A call to this server timed out: it may be frozen, so it is pinged now rather than at the next interval. */
+  suspect(): void {
+    this.run?.suspect?.();
   }
 
   private onNoise(run: Run, line: string): void {
