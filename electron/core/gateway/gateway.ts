@@ -69,7 +69,7 @@ export class Gateway implements Disposable {
       owners: new ResourceOwners(),
       pageSize: options.pageSize ?? 1000,
       mint: (state) => this.downstreams.mint(state),
-      waitForStartingServers: () => this.waitForStartingServers(),
+      waitForStartingServers: (only) => this.waitForStartingServers(only),
     };
     this.pipeline = new Pipeline(options.interceptors ?? [], new Router(deps));
     this.downstreams = new DownstreamServers({
@@ -132,12 +132,22 @@ export class Gateway implements Disposable {
     return this.direct.call(sessionId, request, signal);
   }
 
-  /** Waits (bounded) while servers are still starting, so a client's first list is complete. */
-  private async waitForStartingServers(): Promise<void> {
-    const starting = () => this.supervisor.list().some((server) => server.currentState === 'starting');
-    if (!starting()) return;
-    const deadline = Date.now() + this.startingWaitMs;
-    while (starting() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  /**
+   * Waits while servers are starting, so a client's first list is complete, but only where it helps: only for
+   * the servers given (all when none are), and only during the first `startingWaitMs` of a server's start; a
+   * server stuck in its handshake is not waited for again (its tools come with list_changed when it is ready).
+   */
+  private async waitForStartingServers(only?: readonly string[]): Promise<void> {
+    const deadlineOf = (server: { currentState: string; status(): { since: number } }) => (server.currentState === 'starting' ? server.status().since + this.startingWaitMs : 0);
+    const waitedFor = () =>
+      this.supervisor
+        .list()
+        .filter((server) => !only || only.includes(server.name))
+        .flatMap((server) => this.supervisor.replicas(server.name))
+        .map(deadlineOf)
+        .filter((deadline) => deadline > Date.now());
+    if (waitedFor().length === 0) return;
+    while (waitedFor().length > 0) await new Promise((resolve) => setTimeout(resolve, 25));
     // Servers that just became ready: their tools must be in this answer, not in the next coalesced rebuild.
     this.catalog.rebuild();
   }

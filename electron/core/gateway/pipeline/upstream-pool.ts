@@ -133,6 +133,11 @@ export class UpstreamPool {
     return lease;
   }
 
+  /** Every configured server's name. */
+  servers(): string[] {
+    return this.supervisor.list().map((server) => server.name);
+  }
+
   /** Whether any replica of `server` can take a request now. */
   isReady(server: string): boolean {
     return this.supervisor.replicas(server).some((replica) => replica.client !== undefined);

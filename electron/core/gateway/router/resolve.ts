@@ -27,7 +27,7 @@ export function resolveName<O extends Origin>(
 }
 
 /** The server whose alias starts a prefixed name (`memory__read_graph` → memory). */
-function serverOfPrefix(snapshot: CatalogSnapshot, name: string): string | undefined {
+export function serverOfPrefix(snapshot: CatalogSnapshot, name: string): string | undefined {
   const at = name.indexOf(SEPARATOR);
   return at > 0 ? snapshot.serversByAlias.get(name.slice(0, at)) : undefined;
 }

@@ -21,8 +21,8 @@ export interface RouteDeps {
   readonly owners: ResourceOwners;
   readonly mint: MintRoundState;
   readonly pageSize: number;
-  /** Waits (bounded) for servers that are still starting, so a client's first list is complete. */
-  waitForStartingServers(): Promise<void>;
+  /** Waits (bounded) for servers that are still starting (those given, or all), so a client's first list is complete. */
+  waitForStartingServers(only?: readonly string[]): Promise<void>;
 }
 
 /** One method's handler: the request of a client, answered by a server (or by the catalog). */

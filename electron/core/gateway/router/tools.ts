@@ -1,7 +1,8 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import type { CallContext, CallResult } from '../pipeline/context.ts';
 import { ServerUnavailableError, type Lease } from '../pipeline/upstream-pool.ts';
-import { resolveName } from './resolve.ts';
+import type { CatalogSnapshot } from '../catalog.ts';
+import { resolveName, serverOfPrefix } from './resolve.ts';
 import { exposeContent } from './resources.ts';
 import type { Handlers, RouteDeps } from './router.ts';
 import { callUpstream, describeUpstreamFailure, errorText } from './upstream-call.ts';
@@ -45,13 +46,30 @@ export function toolHandlers(deps: RouteDeps): Handlers {
   };
 }
 
-/** The tool's origin; a name not known yet while servers are starting waits for them (bounded) and looks again. */
+/**
+ * The tool's origin. A name not known yet waits only for the server it belongs to while that one starts (known by
+ * its prefix, or from when it last ran), or, for a name no server is known for, for servers that never listed
+ * their tools yet; every other call goes on at once.
+ */
 async function resolveTool(deps: RouteDeps, name: unknown) {
   const snapshot = deps.catalog.snapshot;
   if (typeof name === 'string' && snapshot.toolOrigins.has(name)) return snapshot.toolOrigins.get(name)!;
-  await deps.waitForStartingServers();
+  const owner = typeof name === 'string' ? (snapshot.offline.get(name) ?? serverOfPrefix(snapshot, name)) : undefined;
+  await deps.waitForStartingServers(owner !== undefined ? [owner] : neverListed(snapshot, deps));
   const fresh = deps.catalog.snapshot;
   return resolveName(fresh, fresh.toolOrigins, name, 'tool', deps.pool);
+}
+
+/** Servers with no known catalog (never ready yet): a name nobody knows may be theirs. */
+function neverListed(snapshot: CatalogSnapshot, deps: RouteDeps): string[] {
+  const known = knownServers(snapshot);
+  return deps.pool.servers().filter((server) => !known.has(server));
+}
+
+function knownServers(snapshot: CatalogSnapshot): Set<string> {
+  const known = new Set<string>(snapshot.offline.values());
+  for (const origin of snapshot.toolOrigins.values()) known.add(origin.server);
+  return known;
 }
 
 function toolError(text: string): CallResult {

@@ -82,3 +82,23 @@ describe('a config change', () => {
     expect(text(await client.callTool({ name: 'fidelity__fail', arguments: {} }))).toEqual({ isError: true, text: 'it went wrong on purpose' });
   });
 });
+
+describe('a server stuck in its handshake', () => {
+  it("stalls no call to another server, and lists wait for it only during its first seconds", async () => {
+    const stuck = await startGateway(
+      { ok: nodeServer(fixture('fidelity.mjs')), stuck: nodeServer(fixture('hang.mjs'), { env: { HANG_MODE: 'no-handshake' }, startupTimeoutMs: 60_000 }) },
+      { gateway: { startingWaitMs: 1500 }, stopGrace: { stdinMs: 100, termMs: 100 } },
+    );
+    await waitForState(stuck.app, 'ok', 'ready');
+    const other = await connectClient(stuck.mcpUrl, 'legacy');
+    let started = Date.now();
+    expect(text(await other.callTool({ name: 'ok__fail', arguments: {} })).text).toBe('it went wrong on purpose');
+    expect(Date.now() - started).toBeLessThan(300);
+    // Past its first 1.5 s of starting, a list does not wait for it either.
+    await waitFor(() => Date.now() - stuck.app.supervisor.get('stuck')!.status().since > 1600, 'the stuck server to be past its wait');
+    started = Date.now();
+    expect((await other.listTools()).tools.map((tool) => tool.name)).toContain('ok__fail');
+    expect(Date.now() - started).toBeLessThan(300);
+    expect(stuck.app.supervisor.get('stuck')!.currentState).toBe('starting');
+  });
+});
