@@ -59,6 +59,8 @@ export const ServerStatusSchema = z.object({
   replicas: z.object({ ready: z.number().int(), total: z.number().int() }),
   /** The circuit breaker: `open` while calls are refused after repeated timeouts or lost connections. */
   breaker: z.enum(['closed', 'open', 'half-open']).optional(),
+  /** Lines of its stderr and stray stdout dropped by the rate limit since it was added (counted, not stored). */
+  droppedLines: z.number().int().optional(),
 });
 /** A snapshot of one server. */
 export type ServerStatus = z.infer<typeof ServerStatusSchema>;
@@ -80,6 +82,17 @@ export const HealthReportSchema = z.object({
   version: z.string(),
   uptimeMs: z.number(),
   servers: z.array(ServerStatusSchema),
+  /** The store: its size against its cap, and what it had to let go of. */
+  store: z
+    .object({
+      bytes: z.number(),
+      maxBytes: z.number(),
+      /** Oldest rows deleted to stay under the size cap. */
+      deletedForSize: z.number(),
+      /** Log lines, messages and spans dropped because the writer fell behind. */
+      droppedWrites: z.number(),
+    })
+    .optional(),
 });
 /** Overall health as `/health` reports it. */
 export type HealthReport = z.infer<typeof HealthReportSchema>;

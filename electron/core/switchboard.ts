@@ -192,7 +192,7 @@ export class Switchboard {
     else if (enabled.every((s) => s.state === 'ready')) status = 'ok';
     else if (enabled.every((s) => s.state === 'ready' || s.state === 'starting')) status = 'starting';
     else status = 'degraded';
-    return { status, version: this.options.version, uptimeMs: Date.now() - this.startedAt, servers };
+    return { status, version: this.options.version, uptimeMs: Date.now() - this.startedAt, servers, store: this.store.stats() };
   }
 
   /** Stops every server under one deadline, writes what is queued and closes the store. Idempotent. */

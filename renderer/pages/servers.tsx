@@ -125,6 +125,11 @@ function ServerTable({ statuses, entries, onEdit }: { statuses: ServerStatus[]; 
               <td>{status.restarts}</td>
               <td className="error-text" style={{ maxWidth: 320 }}>
                 {status.lastError ?? ''}
+                {(status.droppedLines ?? 0) > 0 && (
+                  <div className="muted" data-dropped={status.droppedLines} title="Lines of stderr or stray stdout beyond the rate limit are counted, not kept.">
+                    {status.droppedLines!.toLocaleString()} log lines dropped (too many per second)
+                  </div>
+                )}
               </td>
               <td>
                 <div className="row wrap" aria-busy={pending !== undefined}>

@@ -37,7 +37,8 @@ export function applyRetention(db: Db, retention: Retention, now = Date.now()): 
   return { deleted };
 }
 
-function usedBytes(db: Db): number {
+/** Bytes in use by the database's pages (free pages not counted). */
+export function usedBytes(db: Db): number {
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   const pages = db.pragma('page_count', { simple: true }) as number;
   const free = db.pragma('freelist_count', { simple: true }) as number;

@@ -5,7 +5,7 @@ import { openDatabase, type Db } from './database.ts';
 import { CallHistory } from './history.ts';
 import { LogBook, type LogBookOptions } from './logs.ts';
 import { ProcessRegistry } from './processes.ts';
-import { applyRetention, DEFAULT_RETENTION, type Retention } from './retention.ts';
+import { applyRetention, DEFAULT_RETENTION, usedBytes, type Retention } from './retention.ts';
 import { TraceBook } from './traces.ts';
 
 /** The data dir is held by another live Switchboard. */
@@ -35,6 +35,8 @@ export class Store implements Disposable {
   /** The playground's calls, kept to re-run. */
   readonly history: CallHistory;
   private retentionTimer: NodeJS.Timeout | undefined;
+  private sizeTimer: NodeJS.Timeout | undefined;
+  private deletedForSize = 0;
   private closed = false;
 
   private readonly retention: Retention;
@@ -64,6 +66,9 @@ export class Store implements Disposable {
     store.applyRetention();
     store.retentionTimer = setInterval(() => store.applyRetention(), 10 * 60_000);
     store.retentionTimer.unref();
+    // The size cap holds between retention runs too: a flood fills a database in seconds, not minutes.
+    store.sizeTimer = setInterval(() => store.enforceSize(), 5000);
+    store.sizeTimer.unref();
     return store;
   }
 
@@ -72,6 +77,19 @@ export class Store implements Disposable {
     this.logs.flush();
     this.traces.flush();
     return applyRetention(this.db, this.retention, now);
+  }
+
+  /** The size cap, checked now (a few pragmas): over it, the oldest rows go, and the log says how many. */
+  enforceSize(now = Date.now()): void {
+    if (this.closed || usedBytes(this.db) <= this.retention.maxBytes) return;
+    const { deleted } = this.applyRetention(now);
+    this.deletedForSize += deleted;
+    if (deleted > 0) this.logs.append({ server: null, stream: 'app', level: 'warn', message: `the store reached its ${Math.round(this.retention.maxBytes / 1024 / 1024)} MB cap: deleted the ${deleted} oldest log lines, messages and spans` });
+  }
+
+  /** The store's size against its cap, and what it let go of. */
+  stats(): { bytes: number; maxBytes: number; deletedForSize: number; droppedWrites: number } {
+    return { bytes: this.closed ? 0 : usedBytes(this.db), maxBytes: this.retention.maxBytes, deletedForSize: this.deletedForSize, droppedWrites: this.logs.dropped + this.traces.dropped };
   }
 
   getSetting(key: string): string | undefined {
@@ -88,6 +106,7 @@ export class Store implements Disposable {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.retentionTimer);
+    clearInterval(this.sizeTimer);
     this.logs.dispose();
     this.traces.dispose();
     this.db.prepare('DELETE FROM owner WHERE pid = ?').run(process.pid);

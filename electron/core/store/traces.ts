@@ -90,6 +90,11 @@ export class TraceBook implements Disposable {
     }, options);
   }
 
+  /** Spans and messages dropped because the writer fell too far behind. */
+  get dropped(): number {
+    return this.spans.dropped + this.messages.dropped;
+  }
+
   recordSpan(span: Span): void {
     this.spans.push(span);
   }

@@ -80,6 +80,8 @@ interface LocalProcess {
   readonly child: ChildProcessWithoutNullStreams;
   readonly pid: number;
   readonly stderr: OutputCapture;
+  /** Stray stdout lines, bounded like stderr (a server printing its logs to stdout floods just the same). */
+  readonly noise: OutputCapture;
   readonly stderrEnded: Promise<void>;
 }
 
@@ -134,6 +136,8 @@ export class ManagedServer implements Disposable {
   private disposed = false;
   /** Waiting for its calls in flight to finish before a restart with a changed config: new calls go elsewhere. */
   private drainingValue = false;
+  /** Lines of stderr and stray stdout dropped by the rate limit, by the processes before the current one. */
+  private droppedBefore = 0;
   private probesValue = 0;
   /** Values of the server's env and headers: never shown in logs, errors or /health. */
   private secrets: string[] = [];
@@ -203,6 +207,7 @@ export class ManagedServer implements Disposable {
       readySince: this.readySince,
       nextRestartAt: this.nextRestartAt,
       replicas: { ready: this.state === 'ready' ? 1 : 0, total: 1 },
+      droppedLines: this.droppedBefore + (this.run?.process ? this.run.process.stderr.dropped + this.run.process.noise.dropped : 0),
     };
   }
 
@@ -375,7 +380,8 @@ export class ManagedServer implements Disposable {
     const stderrEnded = new Promise<void>((resolve) => child.stderr.once('close', () => resolve()));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.stderr.once('end', () => stderr.end());
-    const run: Run = { process: { child, pid, stderr, stderrEnded }, client, ended, stopping: false, failed: false, noiseSeen: false, lastHeardAt: Date.now() };
+    const noise = new OutputCapture('stdout', (stream, level, message) => this.host.log({ server: this.name, stream, level: stream === 'stdout' ? 'warn' : level, message: this.redact(message) }), this.host.captureLimits ?? DEFAULT_CAPTURE_LIMITS);
+    const run: Run = { process: { child, pid, stderr, noise, stderrEnded }, client, ended, stopping: false, failed: false, noiseSeen: false, lastHeardAt: Date.now() };
     // Owned from here on: whatever fails next, a stop or a failure tears this process group down.
     this.run = run;
     const stdio = new ChildStdioTransport(child.stdin, child.stdout, (line) => this.onNoise(run, line));
@@ -582,7 +588,8 @@ export class ManagedServer implements Disposable {
       run.noiseSeen = true;
       this.log('warn', 'wrote a line on stdout that is not JSON-RPC; such lines are moved to the log (stream stdout) and skipped');
     }
-    this.host.log({ server: this.name, stream: 'stdout', level: 'warn', message: this.redact(line) });
+    if (run.process) run.process.noise.push(`${line}\n`);
+    else this.host.log({ server: this.name, stream: 'stdout', level: 'warn', message: this.redact(line) });
   }
 
   private async onEnded(run: Run, info: ExitInfo): Promise<void> {
@@ -657,6 +664,8 @@ export class ManagedServer implements Disposable {
     // The last lines (and the count of dropped ones) arrive once the pipe closes: wait for them, briefly.
     await settlesWithin(local.stderrEnded, 500);
     local.stderr.dispose();
+    local.noise.dispose();
+    this.droppedBefore += local.stderr.dropped + local.noise.dropped;
     this.host.registry.remove(local.pid);
   }
 

@@ -149,6 +149,7 @@ export class Supervisor implements Disposable {
         restarts: group.members.reduce((sum, member) => sum + member.status().restarts, 0),
         lastError: primary.lastError ?? group.members.map((member) => member.status().lastError).find((error) => error !== null) ?? null,
         replicas: { ready, total: group.members.length },
+        droppedLines: group.members.reduce((sum, member) => sum + (member.status().droppedLines ?? 0), 0),
       };
     });
   }

@@ -73,6 +73,18 @@ describe('LogBook', () => {
     expect(Number(oldest.message.split(' ')[0])).toBeGreaterThan(10_000);
   });
 
+  it('holds its size cap between retention runs: a flood is trimmed within seconds, and the log and stats say so', async () => {
+    const store = open(tempDir(), { retention: { maxAgeMs: 7 * 24 * 3600_000, maxBytes: 1024 * 1024 } });
+    for (let i = 0; i < 600; i++) store.logs.append({ server: 'a', stream: 'stderr', level: 'info', message: `${i} ${'x'.repeat(8000)}` });
+    store.logs.flush();
+    expect(store.stats().bytes).toBeGreaterThan(4 * 1024 * 1024);
+    await waitFor(() => store.stats().bytes <= 1024 * 1024, 'the store to be trimmed under its cap', 8000);
+    expect(store.stats().deletedForSize).toBeGreaterThan(400);
+    expect(store.logs.query({ stream: 'app', text: 'reached its 1 MB cap' })).toHaveLength(1);
+    // The newest lines are the ones kept.
+    expect(store.logs.query({ server: 'a', limit: 1 })[0]!.message.startsWith('599 ')).toBe(true);
+  });
+
   it('drops and counts lines when the writer falls too far behind', () => {
     const store = open(tempDir(), { logs: { maxPending: 10, maxBatch: 100, flushDelayMs: 10_000 } });
     for (let i = 0; i < 15; i++) store.logs.append({ server: 'a', stream: 'stderr', level: 'info', message: `${i}` });

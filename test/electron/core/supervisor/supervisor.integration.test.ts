@@ -191,6 +191,22 @@ describe('Supervisor with misbehaving servers', () => {
     expect(result.isError).toBeFalsy();
   });
 
+  it('bounds stray stdout the same way (a server logging to stdout), counts it in its status, and keeps answering', async () => {
+    const { app } = await startCore(
+      { flood: nodeServer(fixture('flood.mjs'), { env: { FLOOD_LINES: '50000', FLOOD_STREAM: 'stdout' } }) },
+      { captureLimits: { maxLineLength: 8192, linesPerSecond: 1000, burst: 2000, recent: 50 } },
+    );
+    await waitForState(app, 'flood', 'ready');
+    const dropped = await waitFor(() => app.store.logs.query({ server: 'flood', text: 'dropped' }).at(-1), 'a dropped-lines report', 20_000);
+    expect(dropped.message).toMatch(/^dropped \d+ stdout lines: more than 1000 lines\/s/);
+    const kept = app.store.logs.query({ server: 'flood', stream: 'stdout', limit: 10_000 }).length;
+    expect(kept).toBeLessThan(10_000);
+    expect(kept).toBeGreaterThanOrEqual(2000);
+    expect(app.supervisor.get('flood')!.status().droppedLines).toBeGreaterThan(30_000);
+    const result = await app.supervisor.get('flood')!.client!.callTool({ name: 'ping_fixture', arguments: {} });
+    expect(result.isError).toBeFalsy();
+  });
+
   it("refreshes a server's tools when it sends list_changed", async () => {
     const { app } = await startCore({ dynamic: nodeServer(fixture('dynamic.mjs')) });
     await waitForState(app, 'dynamic', 'ready');
