@@ -9,7 +9,7 @@ const clients = new Set<Client>();
 export const TEST_TOKEN = 'test-token-0123456789';
 
 /** A core with the gateway served over HTTP on a free loopback port. Stopped by `stopGateways` (before `stopCores`). */
-export async function startGateway(config: Record<string, unknown>, options: Partial<SwitchboardOptions> = {}, httpOptions: { sessionIdleMs?: number } = {}) {
+export async function startGateway(config: Record<string, unknown>, options: Partial<SwitchboardOptions> = {}, httpOptions: { sessionIdleMs?: number; maxSessions?: number; stalledStreamMs?: number } = {}) {
   const core = await startCore(config, { clientCapabilities: UPSTREAM_CAPABILITIES, ...options });
   const http = new HttpServer(core.app, { host: '127.0.0.1', port: 0, token: TEST_TOKEN, ...httpOptions });
   servers.add(http);

@@ -15,6 +15,12 @@ export interface McpEndpointOptions {
   maxBodyBytes?: number;
   /** A legacy session with no request for this long, and no open stream, is closed. */
   sessionIdleMs?: number;
+  /** At most this many legacy sessions: a new one evicts the longest idle (default 2,000). */
+  maxSessions?: number;
+  /** A notification stream the client has not read for this long is closed, so what waits for it is freed (default 30 s). */
+  stalledStreamMs?: number;
+  /** Says something worth a log line (an eviction, a stalled stream closed). */
+  log?: (message: string) => void;
   /** Records every message of every legacy session. */
   recordMessage?: (message: NewMessage) => void;
 }
@@ -131,6 +137,7 @@ export class McpEndpoint implements Disposable {
     transport.onclose = () => {
       if (transport.sessionId) this.forget(transport.sessionId);
     };
+    this.makeRoom();
     const record = this.options.recordMessage;
     await server.connect(record ? new RecordingTransport(transport, { hop: 'client', session: null, server: null }, record) : transport);
     await transport.handleRequest(request, response, body);
@@ -144,6 +151,7 @@ export class McpEndpoint implements Disposable {
         session.openStreams--;
         session.lastSeen = Date.now();
       });
+      this.watchStream(session, response);
     }
     if (request.method === 'POST') {
       const call = asDirectToolCall(body, request.headers.accept);
@@ -192,6 +200,44 @@ export class McpEndpoint implements Disposable {
         session.transport.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'the client disconnected' } });
       }
     });
+  }
+
+  /** Below the cap, nothing; at it, the session idle the longest goes (its client re-initializes if it comes back). */
+  private makeRoom(): void {
+    const max = this.options.maxSessions ?? 2000;
+    while (this.sessions.size >= max) {
+      let oldest: [string, LegacySession] | undefined;
+      for (const entry of this.sessions) if (!oldest || entry[1].lastSeen < oldest[1].lastSeen) oldest = entry;
+      if (!oldest) return;
+      const [id, session] = oldest;
+      this.forget(id);
+      void session.transport.close().catch(() => undefined);
+      this.options.log?.(`closed the session idle longest (${Math.round((Date.now() - session.lastSeen) / 1000)} s) to stay within ${max} sessions`);
+    }
+  }
+
+  /**
+   * A client that opened its notification stream and stopped reading it would make the gateway buffer every
+   * notification for it without end: a stream that cannot take a write for `stalledStreamMs` is closed (a client
+   * that reads reconnects, and lists again on list_changed).
+   */
+  private watchStream(session: LegacySession, response: http.ServerResponse): void {
+    const limit = this.options.stalledStreamMs ?? 30_000;
+    let blockedSince: number | undefined;
+    const timer = setInterval(() => {
+      if (response.destroyed) return clearInterval(timer);
+      if (!response.writableNeedDrain) {
+        blockedSince = undefined;
+        return;
+      }
+      blockedSince ??= Date.now();
+      if (Date.now() - blockedSince < limit) return;
+      clearInterval(timer);
+      this.options.log?.(`closed the notification stream of session ${session.transport.sessionId}: its client has not read it for ${Math.round(limit / 1000)} s`);
+      response.destroy();
+    }, Math.min(1000, limit));
+    timer.unref();
+    response.once('close', () => clearInterval(timer));
   }
 
   private forget(id: string): void {

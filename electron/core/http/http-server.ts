@@ -15,6 +15,10 @@ export interface HttpServerOptions {
   maxBodyBytes?: number;
   /** A legacy session idle this long, without an open stream, is closed (default 30 minutes). */
   sessionIdleMs?: number;
+  /** At most this many legacy sessions (default 2,000). */
+  maxSessions?: number;
+  /** A notification stream its client does not read for this long is closed (default 30 s). */
+  stalledStreamMs?: number;
 }
 
 /** A request handler for one path; returns false to fall through. */
@@ -47,6 +51,9 @@ export class HttpServer {
       token: options.token,
       maxBodyBytes: options.maxBodyBytes,
       sessionIdleMs: options.sessionIdleMs,
+      maxSessions: options.maxSessions,
+      stalledStreamMs: options.stalledStreamMs,
+      log: (message) => app.log('warn', message),
       recordMessage: (message) => app.store.traces.recordMessage(message),
     });
     this.routes.push(this.mcp.route);
