@@ -1,5 +1,13 @@
 import type { JSONRPCMessage, MessageExtraInfo, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
 
+/** A message a transport could not hand to the other side at all: it never left, so it cannot have run. */
+export class NotSentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotSentError';
+  }
+}
+
 /**
  * A transport that wraps another and forwards every member of the SDK's `Transport` (including the optional
  * ones the SDK probes for, such as `hasPerRequestStream`, which it needs to cancel 2026-07-28 calls), so a

@@ -1,6 +1,7 @@
 import type { Writable, Readable } from 'node:stream';
 import { deserializeMessage, serializeMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import { MAX_DEPTH, nestingDepth } from '../base/json-depth.ts';
+import { NotSentError } from '../base/transport-decorator.ts';
 import { LineSplitter } from './line-splitter.ts';
 
 /** Messages bigger than this (a base64 image, a large file read) are still fine; a line past it is not JSON-RPC. */
@@ -79,7 +80,7 @@ export class ChildStdioTransport implements Transport {
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
-    if (this.closed || this.stdin.destroyed) throw new Error('the server process is not running');
+    if (this.closed || this.stdin.destroyed) throw new NotSentError('the server process is not running');
     // Messages sent in the same turn of the event loop (calls from many HTTP requests) go out in one
     // write, one syscall, instead of one each.
     if (!this.corked) {

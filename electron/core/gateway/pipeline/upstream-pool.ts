@@ -97,9 +97,9 @@ export class UpstreamPool {
     return states.includes('half-open') || states.includes('open') ? 'half-open' : 'closed';
   }
 
-  /** A replica of `server` for `caller`'s request; `preferred` (a replica name) wins while it is ready. */
-  acquire(server: string, caller: Caller, preferred?: string): Lease {
-    const available = this.supervisor.replicas(server).filter((replica) => replica.client !== undefined && !replica.draining);
+  /** A replica of `server` for `caller`'s request; `preferred` (a replica name) wins while it is ready; `avoid` is never chosen. */
+  acquire(server: string, caller: Caller, preferred?: string, avoid?: string): Lease {
+    const available = this.supervisor.replicas(server).filter((replica) => replica.client !== undefined && !replica.draining && replica.name !== avoid);
     if (available.length === 0) throw this.unavailable(server);
     // A replica whose breaker is open is passed over while another can take the call; if none can, the guard says why.
     const willing = available.filter((replica) => !this.guardOf(server, replica).refusing);

@@ -1,4 +1,5 @@
-import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
+import { SdkError, SdkErrorCode, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
+import { NotSentError } from '../../base/transport-decorator.ts';
 import type { CallContext, CallResult } from '../pipeline/context.ts';
 import { ServerUnavailableError, type Lease } from '../pipeline/upstream-pool.ts';
 import type { CatalogSnapshot } from '../catalog.ts';
@@ -30,20 +31,52 @@ export function toolHandlers(deps: RouteDeps): Handlers {
       }
       route.end();
       try {
-        const result = await callUpstream(ctx, lease, { method: 'tools/call', params: { ...ctx.params, name: origin.name }, tool: origin.tool }, deps.mint);
-        const content = (result as CallToolResult).content;
-        return Array.isArray(content) ? { ...result, content: exposeContent(deps, origin.server, content) } : result;
-      } catch (error) {
-        if (ctx.signal.aborted) throw error;
-        if (error instanceof ServerUnavailableError) return toolError(error.message);
-        const sentence = describeUpstreamFailure(error, origin.server, lease.timeoutMs);
-        if (sentence) return toolError(sentence);
-        throw error;
+        // One more try on another replica, only where it cannot run a call twice: the first never reached its
+        // server, or the tool says it is safe to repeat (readOnlyHint, idempotentHint).
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const result = await callUpstream(ctx, lease, { method: 'tools/call', params: { ...ctx.params, name: origin.name }, tool: origin.tool }, deps.mint);
+            const content = (result as CallToolResult).content;
+            return Array.isArray(content) ? { ...result, content: exposeContent(deps, origin.server, content) } : result;
+          } catch (error) {
+            if (ctx.signal.aborted) throw error;
+            const retry = attempt === 1 && mayRetry(error, origin.tool) ? anotherReplica(deps, origin.server, ctx, lease) : undefined;
+            if (retry) {
+              ctx.span.child(`retry on ${retry.replica.name}`).end('ok', `after: ${errorText(error)}`);
+              lease.release();
+              lease = retry;
+              continue;
+            }
+            if (error instanceof ServerUnavailableError) return toolError(error.message);
+            const sentence = describeUpstreamFailure(error, origin.server, lease.timeoutMs);
+            if (sentence) return toolError(sentence);
+            throw error;
+          }
+        }
       } finally {
         lease.release();
       }
     },
   };
+}
+
+/** A failure after which the call may be made again without running twice. */
+function mayRetry(error: unknown, tool: Tool | undefined): boolean {
+  if (error instanceof NotSentError) return true;
+  const lost = error instanceof SdkError && error.code === SdkErrorCode.ConnectionClosed;
+  return lost && (tool?.annotations?.readOnlyHint === true || tool?.annotations?.idempotentHint === true);
+}
+
+/** Another ready replica of the server than the one that failed, if there is one. */
+function anotherReplica(deps: RouteDeps, server: string, ctx: CallContext, failed: Lease): Lease | undefined {
+  try {
+    const next = deps.pool.acquire(server, ctx.caller, undefined, failed.replica.name);
+    if (next.replica !== failed.replica) return next;
+    next.release();
+  } catch {
+    // None can take it: the first failure stands.
+  }
+  return undefined;
 }
 
 /**

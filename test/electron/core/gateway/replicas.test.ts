@@ -77,3 +77,28 @@ describe('replicas', () => {
     expect(gateway.app.supervisor.statuses()).toHaveLength(1);
   });
 });
+
+describe('a replica that dies mid-call', () => {
+  it('has a read-only call retried once on another replica, and a call that changes something not retried', async () => {
+    const dir = (await import('../../../helpers/fs.ts')).tempDir();
+    const countFile = `${dir}/count.txt`;
+    const markerFile = `${dir}/marker`;
+    const gateway = await startGateway({ pool: nodeServer(fixture('dies-once.mjs'), { replicas: 3, env: { COUNT_FILE: countFile, MARKER_FILE: markerFile }, restart: { initialDelayMs: 5000, maxDelayMs: 5000 } }) });
+    await waitFor(() => gateway.app.supervisor.statuses()[0]?.replicas.ready === 3, 'three replicas ready');
+    const client = await connectClient(gateway.mcpUrl, 'legacy');
+    const fs = await import('node:fs');
+    const lookup = await client.callTool({ name: 'pool__lookup', arguments: {} });
+    expect((lookup.content as { text: string }[])[0]!.text).toMatch(/^lookup by pid \d+$/);
+    expect(fs.readFileSync(countFile, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+    // The retry is in the trace.
+    const trace = gateway.app.store.traces.queryTraces({ tool: 'lookup', limit: 1 })[0]!;
+    expect(gateway.app.store.traces.getTrace(trace.traceId).spans.map((span) => span.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^retry on pool(#\d)?$/)]));
+    // Now a call that is not safe to repeat: the replica that takes it dies; it is not sent again, though another is ready.
+    await waitFor(() => gateway.app.supervisor.statuses()[0]?.replicas.ready === 2, 'two replicas left');
+    fs.rmSync(markerFile);
+    fs.rmSync(countFile);
+    const write = await client.callTool({ name: 'pool__write', arguments: {} });
+    expect(write).toMatchObject({ isError: true, content: [{ text: 'Server "pool" stopped while handling the request; it was not retried.' }] });
+    expect(fs.readFileSync(countFile, 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
+  });
+});
