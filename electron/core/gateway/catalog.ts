@@ -40,6 +40,8 @@ export interface CatalogSnapshot {
    * a request for one of them is told the server's state instead of "unknown".
    */
   readonly offline: ReadonlyMap<string, string>;
+  /** Offline tool names → the tool's own name on its server (to point at another server with the same tool). */
+  readonly offlineTools: ReadonlyMap<string, string>;
   /** Server name → its alias (in prefixed names and in `sb://alias/...` URIs), and back. */
   readonly aliases: ReadonlyMap<string, string>;
   readonly serversByAlias: ReadonlyMap<string, string>;
@@ -66,6 +68,7 @@ const EMPTY: CatalogSnapshot = {
   resourceOrigins: new Map(),
   templateOrigins: new Map(),
   offline: new Map(),
+  offlineTools: new Map(),
   aliases: new Map(),
   serversByAlias: new Map(),
   uriListers: new Map(),
@@ -159,6 +162,7 @@ export function buildSnapshot(sources: readonly CatalogSource[]): CatalogSnapsho
   const aliases = serverAliases(sources.map(({ name, config }) => ({ server: name, alias: config.alias })));
   const unprefixed = (source: CatalogSource) => source.config.prefix === false;
   const offline = new Map<string, string>();
+  const offlineTools = new Map<string, string>();
 
   const tools = sources.flatMap((source) => source.catalog.tools.filter((tool) => isToolAllowed(source.config, tool.name)).map((tool) => ({ source, tool })));
   const toolNames = nameItems(
@@ -171,6 +175,7 @@ export function buildSnapshot(sources: readonly CatalogSource[]): CatalogSnapsho
     const exposed = toolNames.byOrigin.get(originKey(source.name, tool.name))!;
     if (!source.ready) {
       offline.set(exposed, source.name);
+      offlineTools.set(exposed, tool.name);
       continue;
     }
     toolOrigins.set(exposed, { server: source.name, name: tool.name, tool });
@@ -222,7 +227,7 @@ export function buildSnapshot(sources: readonly CatalogSource[]): CatalogSnapsho
   }
   const serversByAlias = new Map([...aliases].map(([server, alias]) => [alias, server]));
   const unprefixedServers = sources.filter((source) => source.ready && unprefixed(source)).map((source) => source.name);
-  return { tools: exposedTools, prompts: exposedPrompts, resources, resourceTemplates, toolOrigins, promptOrigins, resourceOrigins, templateOrigins, offline, aliases, serversByAlias, uriListers, unprefixed: unprefixedServers };
+  return { tools: exposedTools, prompts: exposedPrompts, resources, resourceTemplates, toolOrigins, promptOrigins, resourceOrigins, templateOrigins, offline, offlineTools, aliases, serversByAlias, uriListers, unprefixed: unprefixedServers };
 }
 
 /** URI → the servers that list it, in a stable order (by server name): the first keeps the URI as it is. */

@@ -189,24 +189,25 @@ export class UpstreamPool {
       return new ServerUnavailableError(server, 'draining', `Server "${server}" is restarting to apply its changed config (waiting for ${waiting} call${waiting === 1 ? '' : 's'} in flight to finish); try again in a moment.`);
     }
     const error = status.lastError ? ` (last error: ${status.lastError})` : '';
+    const downFor = `, down for ${formatWait(Date.now() - status.since)}`;
     const sentence = ((): string => {
       switch (state) {
         case 'restarting': {
           const restart = primary.config.restart;
           const of = restart === false ? '' : ` of ${restart.maxRetries}`;
           const next = status.nextRestartAt === null ? '' : `, next in ${formatWait(status.nextRestartAt - Date.now())}`;
-          return `Server "${server}" is restarting (attempt ${primary.restartAttempt}${of}${next})${error}; try again then.`;
+          return `Server "${server}" is restarting (attempt ${primary.restartAttempt}${of}${next}${downFor})${error}; try again then.`;
         }
         case 'starting':
           return `Server "${server}" is starting (for ${formatWait(Date.now() - status.since)} so far); try again in a moment.`;
         case 'stopping':
           return `Server "${server}" is stopping.`;
         case 'stopped':
-          return `Server "${server}" is stopped: start it on the Servers page of the Switchboard window.`;
+          return `Server "${server}" is stopped (for ${formatWait(Date.now() - status.since)}): start it on the Servers page of the Switchboard window.`;
         case 'disabled':
           return `Server "${server}" is disabled in the config ("disabled": true): enable it on the Servers page of the Switchboard window.`;
         case 'crash-loop':
-          return `Server "${server}" is in crash-loop: it failed ${primary.restartAttempt} times in a row${error}. Restart it on the Servers page of the Switchboard window once the cause is fixed.`;
+          return `Server "${server}" is in crash-loop (for ${formatWait(Date.now() - status.since)}): it failed ${primary.restartAttempt} times in a row${error}. Restart it on the Servers page of the Switchboard window once the cause is fixed.`;
         case 'failed':
           return `Server "${server}" could not start${error}: fix its entry in the config; it starts again when the entry changes.`;
         case 'ready':

@@ -19,7 +19,14 @@ export function resolveName<O extends Origin>(
   const origin = origins.get(name);
   if (origin) return origin;
   const down = snapshot.offline.get(name) ?? serverOfPrefix(snapshot, name);
-  if (down !== undefined && !pool.isReady(down)) throw pool.unavailable(down);
+  if (down !== undefined && !pool.isReady(down)) {
+    const unavailable = pool.unavailable(down);
+    // Where another server offers a tool of the same name, the model can go there.
+    const original = kind === 'tool' ? snapshot.offlineTools.get(name) : undefined;
+    const elsewhere = original === undefined ? [] : [...snapshot.toolOrigins].filter(([, origin]) => origin.name === original && origin.server !== down).map(([exposed]) => exposed);
+    if (elsewhere.length > 0) unavailable.message += ` ${elsewhere.length === 1 ? 'Another server offers a tool of the same name' : 'Other servers offer a tool of the same name'}: ${elsewhere.join(', ')}.`;
+    throw unavailable;
+  }
   // A server exposed as it is (`prefix: false`) is the server itself when it is the only one: a name it does not
   // list (one it serves only to some clients, or none) is its to answer, as it would directly.
   if (down === undefined && snapshot.unprefixed.length === 1) return { server: snapshot.unprefixed[0]!, name } as O;

@@ -57,7 +57,8 @@ describe('two servers with colliding names', () => {
     const during = await view();
     expect(during.tools).toEqual(['only_right', 'right__who']);
     expect(during.resources).toEqual(['sb://right/twin://shared', 'twin://right/own']);
-    expect(text(await client.callTool({ name: 'left__who', arguments: {} }))).toMatch(/Server "left" is stopped/);
+    // It says which server is down, and where the same tool is served.
+    expect(text(await client.callTool({ name: 'left__who', arguments: {} }))).toMatch(/^Server "left" is stopped \(for \d+ m?s\): .* Another server offers a tool of the same name: right__who\.$/);
     gateway.app.supervisor.start('left');
     await waitForState(gateway.app, 'left', 'ready');
     await waitFor(async () => (await view()).tools.length === 4, 'left to be listed again');

@@ -39,21 +39,21 @@ describe('calls to a server that cannot take them', () => {
     await waitForState(gateway.app, 'crashy', 'restarting');
     expect(text(await client.callTool({ name: 'crashy__ping_fixture', arguments: {} }))).toEqual({
       isError: true,
-      text: expect.stringMatching(/^Server "crashy" is restarting \(attempt 1 of 3, next in \d+ s\) \(last error: exited with code 3: fatal: lost connection to the imaginary database\); try again then\.$/),
+      text: expect.stringMatching(/^Server "crashy" is restarting \(attempt 1 of 3, next in \d+ s, down for \d+ (m)?s\) \(last error: exited with code 3: fatal: lost connection to the imaginary database\); try again then\. Another server offers a tool of the same name: steady__ping_fixture\.$/),
     });
   });
 
   it('say that a server is in crash-loop and where to restart it, even if it never got to list its tools', async () => {
     await waitForState(gateway.app, 'broken', 'crash-loop');
     const answer = text(await client.callTool({ name: 'broken__anything', arguments: {} }));
-    expect(answer).toEqual({ isError: true, text: expect.stringContaining('Server "broken" is in crash-loop: it failed 2 times in a row') });
+    expect(answer).toEqual({ isError: true, text: expect.stringMatching(/^Server "broken" is in crash-loop \(for \d+ (m)?s\): it failed 2 times in a row/) });
     expect(answer.text).toContain('missing API key');
     expect(answer.text).toContain('Restart it on the Servers page');
   });
 
   it('say that a server is stopped, for tools and for prompts and resources alike', async () => {
     await gateway.app.supervisor.stop('steady');
-    expect(text(await client.callTool({ name: 'steady__add_tool', arguments: {} }))).toEqual({ isError: true, text: 'Server "steady" is stopped: start it on the Servers page of the Switchboard window.' });
+    expect(text(await client.callTool({ name: 'steady__add_tool', arguments: {} }))).toEqual({ isError: true, text: expect.stringMatching(/^Server "steady" is stopped \(for \d+ m?s\): start it on the Servers page of the Switchboard window\.$/) });
     await expect(client.getPrompt({ name: 'steady__anything' })).rejects.toThrow(/Server "steady" is stopped/);
     gateway.app.supervisor.start('steady');
     await waitForState(gateway.app, 'steady', 'ready');
