@@ -48,9 +48,8 @@ export class Store implements Disposable {
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.processes = new ProcessRegistry(db);
     this.logs = new LogBook(db, options.logs);
-    // Traces and messages come with every call: larger, rarer transactions cost less per row (a quarter
-    // second is still immediate for a person looking at the Traces page).
-    this.traces = new TraceBook(db, { flushDelayMs: 250, ...options.logs }, (message) => this.logs.append({ server: null, stream: 'app', level: 'warn', message }));
+    // Traces and messages come with every call: batched, but at most 100 ms behind, which is what a kill -9 can lose.
+    this.traces = new TraceBook(db, { flushDelayMs: 100, ...options.logs }, (message) => this.logs.append({ server: null, stream: 'app', level: 'warn', message }));
     this.history = new CallHistory(db);
   }
 

@@ -118,3 +118,38 @@ describe('switchboard serve given hostile input', () => {
     await stillServing();
   }, 60_000);
 });
+
+describe('switchboard serve killed with -9', () => {
+  it('loses at most the traces of the last 100 ms: every call answered before that is in the store', async () => {
+    const dir = tempDir();
+    const dataDir = path.join(dir, 'data');
+    const config = path.join(dir, 'mcp.json');
+    fs.writeFileSync(config, JSON.stringify({ mcpServers: { hostile: { command: process.execPath, args: [fixture('hostile.mjs')] } } }));
+    const victim = await startServe(['--config', config, '--data-dir', dataDir], { SWITCHBOARD_TOKEN: TOKEN });
+    await waitFor(async () => ((await (await fetch(`${victim.base}/health`)).json()) as { status: string }).status === 'ok', 'ready');
+    const request = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${victim.base}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(body) });
+    const init = await request({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'durable', version: '1' } } });
+    await init.text();
+    const headers = { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' };
+    await (await request({ jsonrpc: '2.0', method: 'notifications/initialized' }, headers)).text();
+    const answeredAt: number[] = [];
+    const started = Date.now();
+    for (let id = 100; Date.now() - started < 1500; id++) {
+      await (await request({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'hostile__echo', arguments: { n: id } } }, headers)).json();
+      answeredAt.push(Date.now());
+    }
+    const killedAt = Date.now();
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+    const db = new Database(path.join(dataDir, 'switchboard.db'), { readonly: true });
+    try {
+      const stored = (db.prepare("SELECT COUNT(*) AS n FROM spans WHERE is_root = 1 AND method = 'tools/call'").get() as { n: number }).n;
+      const answeredBefore = answeredAt.filter((time) => time <= killedAt - 100).length;
+      expect(stored).toBeGreaterThanOrEqual(answeredBefore);
+      expect(answeredBefore).toBeGreaterThan(50);
+    } finally {
+      db.close();
+    }
+  });
+});
