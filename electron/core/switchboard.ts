@@ -17,6 +17,7 @@ import { Supervisor } from './supervisor/supervisor.ts';
 import { Gateway, type GatewayOptions } from './gateway/gateway.ts';
 import { RecordingTransport } from './gateway/tracing.ts';
 import { replicaGuards } from './resilience/replica-guard.ts';
+import { responseCache } from './resilience/response-cache.ts';
 import { spanOutcome } from './telemetry/span-outcome.ts';
 
 export interface SwitchboardOptions {
@@ -143,7 +144,8 @@ export class Switchboard {
         recordSpan: (span) => store.traces.recordSpan(span),
         recordMessage: (message) => store.traces.recordMessage(message),
         // The pipeline's interceptors, in order; the trace sink last, so it sees what the client gets.
-        interceptors: [spanOutcome],
+        // The catalog exists with the gateway: the cache reads it on each call.
+        interceptors: [spanOutcome, responseCache(() => late.gateway!.catalog.snapshot, supervisor)],
         guards: replicaGuards((server, level, message) => store.logs.append({ server, stream: 'lifecycle', level, message })),
         ...options.gateway,
       }));

@@ -28,6 +28,12 @@ export const LimitsSchema = z.looseObject({
   queueTimeoutMs: count(0, 3_600_000).optional(),
 });
 
+/** The opt-in response cache of a server's read-only tools (those annotated `readOnlyHint`). */
+export const CacheSchema = z.looseObject({
+  ttlMs: count(1, 86_400_000),
+  maxEntries: count(1, 100_000).optional(),
+});
+
 /** How a server's liveness is checked: pinged after `intervalMs` of silence, frozen after `misses` pings unanswered. */
 export const HealthSchema = z.looseObject({
   intervalMs: count(100, 3_600_000).optional(),
@@ -66,6 +72,8 @@ export const ServerEntrySchema = z
       limits: LimitsSchema.optional(),
       /** Liveness checks (default: pinged after 2 s of silence, frozen after 2 pings unanswered for 2.5 s); `false`: none. */
       health: z.union([z.literal(false), HealthSchema], { error: 'expected false or an object' }).optional(),
+      /** Answers of its read-only tools kept for `ttlMs`, keyed by tool and arguments (off unless set). */
+      cache: CacheSchema.optional(),
       /** The circuit breaker: `false` turns it off for this server. */
       breaker: z.union([z.literal(false), BreakerSchema], { error: 'expected false or an object' }).optional(),
       tools: z
