@@ -4,6 +4,7 @@ import type { LogLevel, Span } from '../../../shared/model.ts';
 import { DisposableStore, type Disposable } from '../base/lifecycle.ts';
 import type { NewLogEntry } from '../store/logs.ts';
 import type { NewMessage } from '../store/traces.ts';
+import { RateLimit } from '../supervisor/output-capture.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
 import { GatewayCatalog } from './catalog.ts';
 import { DirectToolCalls, type DirectResponse, type DirectToolCall } from './entry/direct.ts';
@@ -51,6 +52,8 @@ export class Gateway implements Disposable {
   private readonly direct: DirectToolCalls;
   private readonly disposables = new DisposableStore();
   private readonly startingWaitMs: number;
+  /** Per replica: the rate its MCP log messages are stored at. */
+  private readonly logLimits = new Map<string, { rate: RateLimit; dropped: number }>();
 
   constructor(
     private readonly supervisor: Supervisor,
@@ -164,8 +167,18 @@ export class Gateway implements Disposable {
 
   /** An upstream's log message: stored, and forwarded to sessions that asked for logs, tagged with the server. */
   private onUpstreamLog(member: string, params: { level: LoggingLevel; logger?: string; data?: unknown }): void {
-    const text = typeof params.data === 'string' ? params.data : safeJson(params.data);
-    this.options.log({ server: member, stream: 'mcp', level: toLogLevel(params.level), message: params.logger ? `[${params.logger}] ${text}` : text });
+    // Kept like stderr lines: at most 1,000 a second per server, each cut at 8 KB; the excess is counted.
+    const limit = this.logLimits.get(member) ?? this.logLimits.set(member, { rate: new RateLimit(1000, 5000), dropped: 0 }).get(member)!;
+    if (limit.rate.allow()) {
+      const text = typeof params.data === 'string' ? params.data : safeJson(params.data);
+      const message = params.logger ? `[${params.logger}] ${text}` : text;
+      this.options.log({ server: member, stream: 'mcp', level: toLogLevel(params.level), message: message.length > 8192 ? `${message.slice(0, 8192)} … [cut: ${message.length - 8192} more characters]` : message });
+    } else if (limit.dropped++ === 0) {
+      setTimeout(() => {
+        this.options.log({ server: member, stream: 'lifecycle', level: 'warn', message: `dropped ${limit.dropped} MCP log messages: more than 1000 a second` });
+        limit.dropped = 0;
+      }, 1000).unref();
+    }
     this.sessions.forwardLog(member, params);
   }
 

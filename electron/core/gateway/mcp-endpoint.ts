@@ -29,6 +29,8 @@ interface LegacySession {
   readonly transport: NodeStreamableHTTPServerTransport;
   lastSeen: number;
   openStreams: number;
+  /** The open notification stream (GET), to see whether its client keeps up. */
+  stream?: http.ServerResponse;
   /** Direct tools/call requests in flight, by JSON-RPC id, so that a cancellation can reach them. */
   readonly direct: Map<string | number, AbortController>;
 }
@@ -59,6 +61,8 @@ export class McpEndpoint implements Disposable {
     this.modern = createMcpHandler(() => gateway.createServer('modern'), { legacy: 'reject', maxRequestBodySize: this.maxBodyBytes });
     this.modernNode = toNodeHandler(this.modern, { maxRequestBodySize: this.maxBodyBytes });
     gateway.setModernNotifier(this.modern.notify);
+    // A session whose client does not read its stream is not sent more notifications until it does.
+    gateway.sessions.setBackpressure((id) => this.sessions.get(id)?.stream?.writableNeedDrain === true);
     const idleMs = options.sessionIdleMs ?? 30 * 60_000;
     this.sweepTimer = setInterval(() => this.closeIdleSessions(idleMs), Math.min(idleMs, 60_000));
     this.sweepTimer.unref();
@@ -147,9 +151,11 @@ export class McpEndpoint implements Disposable {
     // A GET holds the session's notification stream open: the session is alive while it lasts.
     if (request.method === 'GET') {
       session.openStreams++;
+      session.stream = response;
       response.once('close', () => {
         session.openStreams--;
         session.lastSeen = Date.now();
+        if (session.stream === response) session.stream = undefined;
       });
       this.watchStream(session, response);
     }

@@ -29,6 +29,9 @@ export class DownstreamSessions {
   /** `server\0uri` → legacy sessions subscribed to it. */
   private readonly subscribers = new Map<string, Set<string>>();
   private modern: ModernNotifier | undefined;
+  private blocked: (sessionId: string) => boolean = () => false;
+  /** Notifications not sent to a session whose client was not reading its stream. */
+  droppedNotifications = 0;
   /** `server\0uri` → the listen stream holding a subscription on a 2026-07-28 upstream (it has no resources/subscribe). */
   private readonly listens = new Map<string, { close(): Promise<void> }>();
 
@@ -40,6 +43,11 @@ export class DownstreamSessions {
 
   setModernNotifier(notifier: ModernNotifier): void {
     this.modern = notifier;
+  }
+
+  /** Tells which sessions cannot take more right now (their client does not read its stream). */
+  setBackpressure(blocked: (sessionId: string) => boolean): void {
+    this.blocked = blocked;
   }
 
   open(id: string, server: Server): void {
@@ -104,9 +112,10 @@ export class DownstreamSessions {
   /** An upstream's log message, to every session that asked for logs, tagged with its server. */
   forwardLog(server: string, params: { level: LoggingLevel; logger?: string; data?: unknown }): void {
     const logger = params.logger ? `${server}/${params.logger}` : server;
-    for (const session of this.sessions.values()) {
+    for (const [id, session] of this.sessions) {
       if (session.logLevel && LOG_LEVEL_ORDER.indexOf(params.level) >= LOG_LEVEL_ORDER.indexOf(session.logLevel)) {
-        void session.server.sendLoggingMessage({ level: params.level, logger, data: params.data }).catch(() => undefined);
+        if (this.blocked(id)) this.droppedNotifications++;
+        else void session.server.sendLoggingMessage({ level: params.level, logger, data: params.data }).catch(() => undefined);
       }
     }
   }
@@ -114,7 +123,8 @@ export class DownstreamSessions {
   resourceUpdated(server: string, uri: string): void {
     const exposed = this.exposeUri(server, uri);
     for (const sessionId of this.subscribers.get(subscriptionKey(server, uri)) ?? []) {
-      void this.sessions.get(sessionId)?.server.sendResourceUpdated({ uri: exposed }).catch(() => undefined);
+      if (this.blocked(sessionId)) this.droppedNotifications++;
+      else void this.sessions.get(sessionId)?.server.sendResourceUpdated({ uri: exposed }).catch(() => undefined);
     }
     this.modern?.resourceUpdated(exposed);
   }

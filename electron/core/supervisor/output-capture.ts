@@ -16,6 +16,30 @@ export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = { maxLineLength: 8192, line
 
 export type LineSink = (stream: LogStream, level: LogLevel, message: string) => void;
 
+/** A token bucket: `burst` at once, `perSecond` sustained; what is over it is refused (and the caller counts it). */
+export class RateLimit {
+  private tokens: number;
+  private lastRefill: number;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.tokens = burst;
+    this.lastRefill = now();
+  }
+
+  allow(): boolean {
+    const now = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.lastRefill) * this.perSecond) / 1000);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens--;
+    return true;
+  }
+}
+
 /**
  * Captures one stream of a server (its stderr) line by line, bounded in every direction: line length,
  * lines per second (a token bucket; the excess is counted and reported, never stored) and lines in memory.
@@ -23,8 +47,7 @@ export type LineSink = (stream: LogStream, level: LogLevel, message: string) => 
 export class OutputCapture {
   private readonly splitter: LineSplitter;
   private readonly recentLines: string[] = [];
-  private tokens: number;
-  private lastRefill: number;
+  private readonly rate: RateLimit;
   private droppedSinceReport = 0;
   private droppedTotal = 0;
   private reportTimer: NodeJS.Timeout | undefined;
@@ -33,10 +56,9 @@ export class OutputCapture {
     private readonly stream: LogStream,
     private readonly sink: LineSink,
     private readonly limits: CaptureLimits = DEFAULT_CAPTURE_LIMITS,
-    private readonly now: () => number = Date.now,
+    now: () => number = Date.now,
   ) {
-    this.tokens = limits.burst;
-    this.lastRefill = now();
+    this.rate = new RateLimit(limits.linesPerSecond, limits.burst, now);
     this.splitter = new LineSplitter((line, truncatedBy) => this.take(line, truncatedBy), limits.maxLineLength);
   }
 
@@ -60,7 +82,7 @@ export class OutputCapture {
 
   private take(line: string, truncatedBy: number): void {
     if (line.trim() === '') return;
-    if (!this.allow()) {
+    if (!this.rate.allow()) {
       this.droppedSinceReport++;
       this.droppedTotal++;
       this.reportTimer ??= setTimeout(() => this.reportDropped(), 1000);
@@ -70,15 +92,6 @@ export class OutputCapture {
     this.recentLines.push(text);
     if (this.recentLines.length > this.limits.recent) this.recentLines.shift();
     this.sink(this.stream, levelOf(line), text);
-  }
-
-  private allow(): boolean {
-    const now = this.now();
-    this.tokens = Math.min(this.limits.burst, this.tokens + ((now - this.lastRefill) * this.limits.linesPerSecond) / 1000);
-    this.lastRefill = now;
-    if (this.tokens < 1) return false;
-    this.tokens--;
-    return true;
   }
 
   private reportDropped(): void {
