@@ -34,6 +34,7 @@ class StdioBridge {
   private target: GatewayTarget;
   /** Ids of the client's requests sent to Switchboard and not answered yet. */
   private readonly inFlight = new Set<string | number>();
+  private droppedNotifications = 0;
 
   constructor(
     private readonly resolveTarget: () => GatewayTarget,
@@ -166,6 +167,12 @@ class StdioBridge {
         this.upstream?.setProtocolVersion(version);
       }
     }
+    // A client that does not read its stdin would make this process hold every notification: past the cap, the
+    // notifications (never a response) are dropped and counted until it catches up.
+    if ('method' in message && !('id' in message) && process.stdout.writableLength > STDOUT_CAP) {
+      if (this.droppedNotifications++ % 1000 === 0) this.say(`the client is not reading: dropped ${this.droppedNotifications} notification(s) so far`);
+      return;
+    }
     void this.stdio.send(message).catch((error: unknown) => this.say(`stdio: ${String(error)}`));
   }
 
@@ -217,6 +224,9 @@ class StdioBridge {
     process.stderr.write(`switchboard connect: ${line}\n`);
   }
 }
+
+/** What may wait to be written to the client's stdin before notifications are dropped. */
+const STDOUT_CAP = 16 * 1024 * 1024;
 
 /** The answer to a request that was in flight when Switchboard went away. */
 const IN_FLIGHT_LOST = new Error(
