@@ -167,8 +167,9 @@ class StdioBridge {
         this.upstream?.setProtocolVersion(version);
       }
     }
-    // A client that does not read its stdin would make this process hold every notification: past the cap, the
-    // notifications (never a response) are dropped and counted until it catches up.
+    // A client that does not read its stdin would make this process hold every notification where stdout is
+    // asynchronous (on Linux a pipe is written synchronously, and the gateway's own backpressure holds): past the
+    // cap, the notifications (never a response) are dropped and counted until it catches up.
     if ('method' in message && !('id' in message) && process.stdout.writableLength > STDOUT_CAP) {
       if (this.droppedNotifications++ % 1000 === 0) this.say(`the client is not reading: dropped ${this.droppedNotifications} notification(s) so far`);
       return;
