@@ -112,6 +112,11 @@ export class Gateway implements Disposable {
     this.sessions.setModernNotifier(notifier);
   }
 
+  /** Which legacy sessions cannot take more notifications now (their client does not read its stream). */
+  setBackpressure(blocked: (sessionId: string) => boolean): void {
+    this.sessions.setBackpressure(blocked);
+  }
+
   /** A legacy session began (its `Server` is connected); notifications not tied to a call go to it. */
   openSession(id: string, server: Server): void {
     this.sessions.open(id, server);

@@ -62,7 +62,7 @@ export class McpEndpoint implements Disposable {
     this.modernNode = toNodeHandler(this.modern, { maxRequestBodySize: this.maxBodyBytes });
     gateway.setModernNotifier(this.modern.notify);
     // A session whose client does not read its stream is not sent more notifications until it does.
-    gateway.sessions.setBackpressure((id) => this.sessions.get(id)?.stream?.writableNeedDrain === true);
+    gateway.setBackpressure((id) => this.sessions.get(id)?.stream?.writableNeedDrain === true);
     const idleMs = options.sessionIdleMs ?? 30 * 60_000;
     this.sweepTimer = setInterval(() => this.closeIdleSessions(idleMs), Math.min(idleMs, 60_000));
     this.sweepTimer.unref();

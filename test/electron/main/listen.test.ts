@@ -12,7 +12,7 @@ afterEach(async () => {
 // HttpServer reads only health() from the core, and hands its gateway to the MCP endpoint.
 const core = {
   health: () => ({ status: 'empty', version: 'test', uptimeMs: 0, servers: [] }),
-  gateway: { setModernNotifier: () => undefined },
+  gateway: { setModernNotifier: () => undefined, setBackpressure: () => undefined },
 } as unknown as Switchboard;
 
 async function occupiedPort(): Promise<number> {
