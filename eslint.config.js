@@ -14,7 +14,7 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:$
  */
 const CORE_LAYERS = [
   ['base/'],
-  ['config/', 'process/', 'store/', 'paths.ts', 'data-dir.ts'],
+  ['config/', 'process/', 'store/', 'secrets/', 'paths.ts', 'data-dir.ts'],
   ['supervisor/'],
   ['gateway/', 'clients/', 'terminal/'],
   ['auth/', 'policy/', 'resilience/', 'telemetry/'],

@@ -2,11 +2,12 @@ import { call } from './call.ts';
 import { connect } from './connect.ts';
 import { exportCommand } from './export.ts';
 import { importCommand } from './import.ts';
+import { secrets } from './secrets.ts';
 import { serve } from './serve.ts';
 import { status } from './status.ts';
 import { USAGE, UsageError } from './usage.ts';
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { serve, status, connect, call, export: exportCommand, import: importCommand };
+const commands: Record<string, (argv: string[]) => Promise<number>> = { serve, status, connect, call, export: exportCommand, import: importCommand, secrets };
 
 /** The `switchboard` command. Errors a person can fix are one line, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {

@@ -29,6 +29,7 @@ Commands:
               --json            print the whole result as JSON
   export    A client's MCP config on stdout: --client claude-desktop|cursor|vscode|claude-code|windsurf [--mode gateway|direct] [--url URL] [--config FILE] [--install [--file PATH]]
   import    Add the servers of a client's MCP config file to ours: switchboard import FILE [--config FILE] [--overwrite]
+  secrets   The values \${secret:NAME} stands for in mcp.json, in the OS keychain: set NAME (value on stdin) | list | delete NAME
 
 Every command accepts --data-dir; the default is the platform's app data folder
 (SWITCHBOARD_DATA_DIR overrides it).`;

@@ -6,7 +6,10 @@ import { ConfigFile } from './config/file.ts';
 import { ConfigError } from './config/parse.ts';
 import { dataDirFiles, ensureConfig } from './data-dir.ts';
 import { Emitter, type Event } from './base/event.ts';
+import { ensurePrivateDir } from './base/fs.ts';
 import { DisposableStore } from './base/lifecycle.ts';
+import { Redactor } from './base/redactor.ts';
+import { isSecretStore, openSecretStore, type NoSecretStore, type SecretStore } from './secrets/secret-store.ts';
 import { sweepLeftovers } from './process/leftovers.ts';
 import { Store, type StoreOptions } from './store/store.ts';
 import type { NewLogEntry } from './store/logs.ts';
@@ -75,6 +78,10 @@ export class Switchboard {
     readonly supervisor: Supervisor,
     /** The aggregating MCP server; hosts serve it over HTTP (McpEndpoint). */
     readonly gateway: Gateway,
+    /** Hides every secret value the app knows, wherever text is shown or kept. */
+    readonly redactor: Redactor,
+    /** Where `${secret:NAME}` values live (or why there is nowhere). */
+    readonly secrets: SecretStore | NoSecretStore,
   ) {}
 
   /**
@@ -82,14 +89,25 @@ export class Switchboard {
    * behind, loads the config (a ConfigError names the file and field) and starts every enabled server.
    */
   static async start(options: SwitchboardOptions, onLog?: (line: AppLogLine) => void): Promise<Switchboard> {
-    fs.mkdirSync(options.dataDir, { recursive: true });
+    ensurePrivateDir(options.dataDir);
     const configPath = options.configPath ?? dataDirFiles(options.dataDir).config;
-    const store = Store.open(options.dataDir, options.store);
+    // One redactor for the whole app: every stored secret, and each server's secret values as it starts.
+    const redactor = new Redactor();
+    const secrets = openSecretStore(options.dataDir, options.env ?? process.env);
+    if (isSecretStore(secrets)) {
+      try {
+        redactor.add(secrets.names().map((name) => secrets.get(name) ?? ''));
+      } catch {
+        // A store that cannot be read now says so when a secret is needed.
+      }
+    }
+    const store = Store.open(options.dataDir, { ...options.store, redactor });
     const appLog = (level: LogLevel, message: string) => {
       store.logs.append({ server: null, stream: 'app', level, message });
       onLog?.({ level, message });
     };
     try {
+      appLog('info', isSecretStore(secrets) ? `secrets: in ${secrets.description}` : `secrets: ${secrets.unavailable}; \${secret:NAME} references cannot be resolved`);
       const leftovers = await sweepLeftovers(store.processes);
       if (leftovers.length > 0) {
         const list = leftovers.map((l) => `${l.server} (pid ${l.pid}, ${l.outcome})`).join(', ');
@@ -110,6 +128,7 @@ export class Switchboard {
       const late: { gateway?: Gateway } = {};
       const host: ServerHost = {
         registry: store.processes,
+        redactor,
         log: (entry: NewLogEntry) => store.logs.append(entry),
         launchEnvironment: () =>
           (environment ??= (async () => {
@@ -123,6 +142,13 @@ export class Switchboard {
                 resources: options.resourcesDir,
                 dataDir: options.dataDir,
                 home: env.HOME ?? os.homedir(),
+                secret: (name: string) => {
+                  if (!isSecretStore(secrets)) throw new Error(`\${secret:${name}} cannot be resolved: ${secrets.unavailable}`);
+                  const value = secrets.get(name);
+                  if (value === undefined) throw new Error(`secret "${name}" is not set: set it with \`switchboard secrets set ${name}\` (it is kept in ${secrets.description})`);
+                  redactor.add([value]);
+                  return value;
+                },
               },
             };
           })()),
@@ -149,7 +175,7 @@ export class Switchboard {
         guards: replicaGuards((server, level, message) => store.logs.append({ server, stream: 'lifecycle', level, message })),
         ...options.gateway,
       }));
-      const instance = new Switchboard(options, store, config, supervisor, gateway);
+      const instance = new Switchboard(options, store, config, supervisor, gateway, redactor, secrets);
       instance.disposables.add(instance.onDidLog((line) => onLog?.(line)));
       instance.disposables.add(
         config.onDidChange((document) => {

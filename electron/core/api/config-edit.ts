@@ -1,4 +1,6 @@
 import { MASKED_VALUE, type ConfigView, type ServerEntryView } from '../../../shared/contract.ts';
+import { secretsInArgs } from '../base/redactor.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
 import { removeServerEntry, setServerEntry, type ConfigFile } from '../config/file.ts';
 import { ConfigError, parseConfig } from '../config/parse.ts';
 
@@ -31,6 +33,21 @@ export function maskEntry(name: string, entry: unknown): ServerEntryView {
       }
     }
   }
+  // A secret given in args (`--token=X`, `--api-key X`) is masked too.
+  if (Array.isArray(copy.args)) {
+    const args = copy.args.filter((arg): arg is string => typeof arg === 'string');
+    const secrets = new Set(secretsInArgs(args).filter((value) => !ONLY_REFERENCES.test(value.trim())));
+    copy.args = copy.args.map((arg, index) => {
+      if (typeof arg !== 'string') return arg;
+      for (const secret of secrets) {
+        if (arg === secret || arg.endsWith(`=${secret}`)) {
+          masked.push(`args.${index}`);
+          return arg === secret ? MASKED_VALUE : `${arg.slice(0, arg.length - secret.length)}${MASKED_VALUE}`;
+        }
+      }
+      return arg;
+    });
+  }
   return { name, entry: copy, masked };
 }
 
@@ -45,6 +62,38 @@ export function unmaskEntry(entry: Record<string, unknown>, previous: unknown): 
       if (value !== MASKED_VALUE) continue;
       if (typeof before[key] === 'string') map[key] = before[key];
       else delete map[key]; // A masked value with nothing stored behind it: there is no secret to keep.
+    }
+  }
+  if (Array.isArray(copy.args)) {
+    const before = isRecord(previous) && Array.isArray(previous.args) ? previous.args : [];
+    copy.args = copy.args.map((arg, index) => {
+      if (typeof arg !== 'string' || !arg.endsWith(MASKED_VALUE)) return arg;
+      const prefix = arg.slice(0, arg.length - MASKED_VALUE.length);
+      const stored = before[index];
+      // The same argument as before (its flag unchanged): its stored value goes back.
+      return typeof stored === 'string' && stored.startsWith(prefix) ? stored : arg;
+    });
+  }
+  return copy;
+}
+
+/**
+ * Secret values typed into the form (env and header values that look like secrets) go to the secret store, and the
+ * entry keeps `${secret:NAME}` in their place: mcp.json never holds them. Without a store, the entry is as typed.
+ */
+export function moveSecretsToStore(name: string, entry: Record<string, unknown>, secrets: SecretStore | undefined): Record<string, unknown> {
+  if (!secrets) return entry;
+  const copy = structuredClone(entry);
+  for (const field of MASKABLE) {
+    const map = copy[field];
+    if (!isRecord(map)) continue;
+    for (const [key, value] of Object.entries(map)) {
+      if (typeof value !== 'string' || value === '' || value === MASKED_VALUE || ONLY_REFERENCES.test(value.trim())) continue;
+      if (!SECRET_KEY.test(key) && !SECRET_VALUE.test(value)) continue;
+      const scheme = /^(Bearer|Basic|token)\s+(\S.*)$/i.exec(value);
+      const secretName = `${name}_${key}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 128);
+      secrets.set(secretName, scheme ? scheme[2]! : value);
+      map[key] = scheme ? `${scheme[1]} \${secret:${secretName}}` : `\${secret:${secretName}}`;
     }
   }
   return copy;
@@ -64,11 +113,15 @@ export function validateServer(config: ConfigFile, name: string, entry: Record<s
   }
 }
 
-/** Saves the entry (renaming `replacing`), atomically; throws ConfigError and writes nothing when invalid. */
-export function saveServer(config: ConfigFile, name: string, entry: Record<string, unknown>, replacing?: string): void {
+/**
+ * Saves the entry (renaming `replacing`), atomically; throws ConfigError and writes nothing when invalid. Secrets
+ * typed into it go to the secret store, where there is one, and only their references to mcp.json.
+ */
+export function saveServer(config: ConfigFile, name: string, entry: Record<string, unknown>, replacing?: string, secrets?: SecretStore): void {
   const problem = applyEntry(structuredClone(config.current.raw), name, entry, replacing);
   if (problem) throw new ConfigError(config.path, [problem]);
-  config.update((raw) => void applyEntry(raw, name, entry, replacing));
+  const stored = moveSecretsToStore(name, entry, secrets);
+  config.update((raw) => void applyEntry(raw, name, stored, replacing));
 }
 
 export function removeServer(config: ConfigFile, name: string): void {

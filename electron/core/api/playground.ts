@@ -102,7 +102,16 @@ export class Playground implements Disposable {
       traceId,
     });
     this.events.historyAppended(entry);
-    return { historyId: entry.id, tool: args.name, server: origin?.server ?? null, startedAt, durationMs, status, result, error, structuredCheck, traceId };
+    // What the window shows has every secret value hidden, as what is kept does.
+    const shown = this.hide({ result, error });
+    return { historyId: entry.id, tool: args.name, server: origin?.server ?? null, startedAt, durationMs, status, result: shown.result, error: shown.error, structuredCheck, traceId };
+  }
+
+  /** A value for the window with every known secret value hidden (it travels as JSON anyway). */
+  private hide<T>(value: T): T {
+    const text = JSON.stringify(value);
+    const hidden = this.app.redactor.redact(text);
+    return hidden === text ? value : (JSON.parse(hidden) as T);
   }
 
   /** Cancels a running call (the server gets notifications/cancelled through the gateway). */
@@ -113,13 +122,13 @@ export class Playground implements Disposable {
   async readResource(uri: string): Promise<{ contents: ResourceContents[] }> {
     const { client } = await this.connect();
     const result = await client.readResource({ uri });
-    return { contents: result.contents as ResourceContents[] };
+    return this.hide({ contents: result.contents as ResourceContents[] });
   }
 
   async getPrompt(name: string, args: Record<string, string>): Promise<PromptRendered> {
     const { client } = await this.connect();
     const result = await client.getPrompt({ name, arguments: args });
-    return { description: result.description, messages: result.messages as PromptRendered['messages'] };
+    return this.hide({ description: result.description, messages: result.messages as PromptRendered['messages'] });
   }
 
   /** The person's answer to a dialog. */

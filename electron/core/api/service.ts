@@ -8,6 +8,7 @@ import { DisposableStore, type Disposable } from '../base/lifecycle.ts';
 import type { Switchboard } from '../switchboard.ts';
 import { TerminalSet } from '../terminal/index.ts';
 import { recentSessions } from './clients.ts';
+import { isSecretStore } from '../secrets/secret-store.ts';
 import { configView, importServers, maskEntry, removeServer, saveServer, setEnabled, validateServer } from './config-edit.ts';
 import { ApiFailure, createDispatch, type Dispatch, type Handlers } from './dispatch.ts';
 import type { CallHistory } from '../store/history.ts';
@@ -230,7 +231,7 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
 
     'config.get': () => configView(app.config),
     'config.validateServer': ({ name, entry, replacing }) => ({ problems: validateServer(app.config, name, entry, replacing) }),
-    'config.setServer': ({ name, entry, replacing }) => (saveServer(app.config, name, entry, replacing), null),
+    'config.setServer': ({ name, entry, replacing }) => (saveServer(app.config, name, entry, replacing, isSecretStore(app.secrets) ? app.secrets : undefined), null),
     'config.removeServer': ({ name }) => (removeServer(app.config, name), null),
     'config.setEnabled': ({ name, enabled }) => (setEnabled(app.config, name, enabled), null),
     'config.previewImport': ({ text, fileName }) => {

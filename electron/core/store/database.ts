@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { makePrivate } from '../base/fs.ts';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
 
@@ -10,6 +11,8 @@ export function openDatabase(file: string): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  // The store holds every message of every server: its owner's alone (sqlite creates its files 0644).
+  makePrivate(file, `${file}-wal`, `${file}-shm`);
   // NORMAL is durable across app crashes in WAL mode; only an OS crash can lose the last transactions.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');

@@ -35,6 +35,8 @@ export class CallHistory {
   constructor(
     private readonly db: Db,
     options: CallHistoryOptions = {},
+    /** Hides secret values in the arguments, results and errors kept. */
+    private readonly redact: (text: string) => string = (text) => text,
   ) {
     this.maxResultChars = options.maxResultChars ?? 512 * 1024;
     this.maxEntries = options.maxEntries ?? 2000;
@@ -47,7 +49,19 @@ export class CallHistory {
         `INSERT INTO tool_calls (time, source, tool, server, arguments, status, duration_ms, error, result, truncated, trace_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(entry.time, entry.source, entry.tool, entry.server, JSON.stringify(entry.arguments), entry.status, entry.durationMs, entry.error, text, truncated ? 1 : 0, entry.traceId);
+      .run(
+        entry.time,
+        entry.source,
+        entry.tool,
+        entry.server,
+        this.redact(JSON.stringify(entry.arguments)),
+        entry.status,
+        entry.durationMs,
+        entry.error === null ? null : this.redact(entry.error),
+        text === null ? null : this.redact(text),
+        truncated ? 1 : 0,
+        entry.traceId,
+      );
     if (++this.added % 100 === 0) this.prune();
     const { result: _result, source: _source, ...summary } = entry;
     return { ...summary, id: Number(info.lastInsertRowid) };

@@ -33,6 +33,8 @@ export class LogBook implements Disposable {
   constructor(
     private readonly db: Db,
     options: LogBookOptions = {},
+    /** Hides secret values: applied as lines are written, off the caller's path. */
+    private readonly redact: (text: string) => string = (text) => text,
   ) {
     this.writer = new BatchWriter((entries) => {
       const written = this.insertMany(entries);
@@ -45,8 +47,9 @@ export class LogBook implements Disposable {
       const written: LogEntry[] = [];
       for (const entry of entries) {
         const time = entry.time ?? Date.now();
-        const info = this.insert.run(time, entry.server, entry.stream, LOG_LEVELS.indexOf(entry.level), entry.message);
-        written.push({ id: Number(info.lastInsertRowid), time, server: entry.server, stream: entry.stream, level: entry.level, message: entry.message });
+        const message = this.redact(entry.message);
+        const info = this.insert.run(time, entry.server, entry.stream, LOG_LEVELS.indexOf(entry.level), message);
+        written.push({ id: Number(info.lastInsertRowid), time, server: entry.server, stream: entry.stream, level: entry.level, message });
       }
       return written;
     });

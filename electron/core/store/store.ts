@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Disposable } from '../base/lifecycle.ts';
+import type { Redactor } from '../base/redactor.ts';
 import { isAlive, processStartToken } from '../process/os-process.ts';
 import { openDatabase, type Db } from './database.ts';
 import { CallHistory } from './history.ts';
@@ -22,6 +23,8 @@ export class DataDirInUseError extends Error {
 export interface StoreOptions {
   logs?: LogBookOptions;
   retention?: Retention;
+  /** Every secret value is hidden in what is written (logs, messages, traces, history). */
+  redactor?: Redactor;
 }
 
 /**
@@ -47,10 +50,11 @@ export class Store implements Disposable {
   ) {
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.processes = new ProcessRegistry(db);
-    this.logs = new LogBook(db, options.logs);
+    const redact = (text: string) => options.redactor?.redact(text) ?? text;
+    this.logs = new LogBook(db, options.logs, redact);
     // Traces and messages come with every call: batched, but at most 100 ms behind, which is what a kill -9 can lose.
-    this.traces = new TraceBook(db, { flushDelayMs: 100, ...options.logs }, (message) => this.logs.append({ server: null, stream: 'app', level: 'warn', message }));
-    this.history = new CallHistory(db);
+    this.traces = new TraceBook(db, { flushDelayMs: 100, ...options.logs }, (message) => this.logs.append({ server: null, stream: 'app', level: 'warn', message }), redact);
+    this.history = new CallHistory(db, {}, redact);
   }
 
   static open(dataDir: string, options: StoreOptions = {}): Store {

@@ -58,6 +58,8 @@ export class TraceBook implements Disposable {
     options: BatchOptions = {},
     /** Told (at most once a minute) when messages had to be kept as placeholders. */
     private readonly warn: (message: string) => void = () => undefined,
+    /** Hides secret values in what is written (message bodies, span errors). */
+    private readonly redact: (text: string) => string = (text) => text,
   ) {
     const insertSpan = db.prepare(
       `INSERT INTO spans (trace_id, span_id, parent_span_id, name, start, duration_ms, method, session, client, server, tool, status, error, rpc_id, steps, is_root)
@@ -67,7 +69,10 @@ export class TraceBook implements Disposable {
       `INSERT INTO messages (time, hop, direction, session, server, method, rpc_id, trace_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const writeSpans = db.transaction((spans: Span[]) => {
-      for (const s of spans) insertSpan.run(s.traceId, s.spanId, s.parentSpanId, s.name, s.start, s.durationMs, s.method, s.session, s.client, s.server, s.tool, s.status, s.error, s.rpcId, s.steps ? JSON.stringify(s.steps) : null, s.root ? 1 : 0);
+      for (const s of spans) {
+        const error = s.error === null ? null : this.redact(s.error);
+        insertSpan.run(s.traceId, s.spanId, s.parentSpanId, s.name, s.start, s.durationMs, s.method, s.session, s.client, s.server, s.tool, s.status, error, s.rpcId, s.steps ? this.redact(JSON.stringify(s.steps)) : null, s.root ? 1 : 0);
+      }
     });
     this.spans = new BatchWriter((spans) => {
       writeSpans(spans);
@@ -77,7 +82,7 @@ export class TraceBook implements Disposable {
       const written: MessagePreview[] = [];
       for (const m of messages) {
         const { method, rpcId } = describeMessage(m.message);
-        const body = serializeBody(m.message);
+        const body = this.redact(serializeBody(m.message));
         if (body.startsWith(PLACEHOLDER_START)) this.noteUnrecordable();
         const info = insertMessage.run(m.time, m.hop, m.direction, m.session, m.server, method, rpcId, m.traceId, body);
         written.push({ id: Number(info.lastInsertRowid), time: m.time, hop: m.hop, direction: m.direction, session: m.session, server: m.server, method, rpcId, traceId: m.traceId, preview: body.slice(0, PREVIEW_CHARS) });

@@ -150,11 +150,14 @@ export interface HostVariables {
   resources: string;
   dataDir: string;
   home: string;
+  /** The value of `${secret:NAME}` (from the keychain); throws with the reason when it cannot be had. */
+  secret?: (name: string) => string;
 }
 
 /**
- * Expands `${switchboard:node}`, `${switchboard:resources}`, `${switchboard:dataDir}`, `${userHome}` and
- * `${env:NAME}` (the syntax Cursor and VS Code use). Unknown variables are left as they are.
+ * Expands `${switchboard:node}`, `${switchboard:resources}`, `${switchboard:dataDir}`, `${userHome}`,
+ * `${env:NAME}` (the syntax Cursor and VS Code use) and `${secret:NAME}` (from the keychain, where the host gives
+ * one). Unknown variables are left as they are.
  */
 export function expandVariables(value: string, host: HostVariables, env: NodeJS.ProcessEnv): string {
   return value.replace(/\$\{([a-zA-Z]+)(?::([^}]*))?\}/g, (whole, kind: string, arg: string | undefined) => {
@@ -165,6 +168,8 @@ export function expandVariables(value: string, host: HostVariables, env: NodeJS.
       return whole;
     }
     if (kind === 'userHome' && arg === undefined) return host.home;
+    // Without a keychain (an export for another client), a secret stays a reference: its value is not written out.
+    if (kind === 'secret' && arg !== undefined) return host.secret ? host.secret(arg) : whole;
     if (kind === 'env' && arg !== undefined) return env[arg] ?? '';
     return whole;
   });

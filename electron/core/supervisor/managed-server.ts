@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import { Client, StreamableHTTPClientTransport, type ClientCapabilities, type Prompt, type Resource, type ResourceTemplateType, type Tool, type Transport } from '@modelcontextprotocol/client';
+import { Redactor, secretsInArgs } from '../base/redactor.ts';
 import { Heartbeat, NotificationsFirst } from '../base/transport-decorator.ts';
 import { isolatingFetch } from './isolating-fetch.ts';
 import { withStreamedJson } from './streamed-json.ts';
@@ -56,6 +57,8 @@ export interface ServerHost {
   /** Called on every new upstream client before it connects (to register request handlers). */
   configureClient?(client: Client, server: string): void;
   readonly captureLimits?: CaptureLimits;
+  /** The app's redactor: each server's secret values are added to it. */
+  readonly redactor?: Redactor;
   /**
    * Waits (at most `ms`) for the requests in flight on `server` to finish, before it restarts with a changed
    * config; resolves false when some were still running.
@@ -139,8 +142,8 @@ export class ManagedServer implements Disposable {
   /** Lines of stderr and stray stdout dropped by the rate limit, by the processes before the current one. */
   private droppedBefore = 0;
   private probesValue = 0;
-  /** Values of the server's env and headers: never shown in logs, errors or /health. */
-  private secrets: string[] = [];
+  /** Values of the server's env, headers and secret args: never shown in logs, errors or /health. */
+  private readonly redactor = new Redactor();
 
   constructor(
     private configValue: ServerConfig,
@@ -370,7 +373,7 @@ export class ManagedServer implements Disposable {
       pid,
       pgid: pid,
       server: this.name,
-      command: commandLine,
+      command: this.redact(commandLine),
       startToken: processStartToken(pid),
       ownerPid: process.pid,
       ownerToken: processStartToken(process.pid),
@@ -452,7 +455,8 @@ export class ManagedServer implements Disposable {
     const cwd = config.cwd !== undefined ? expand(config.cwd) : environment.variables.home;
     if (!fs.existsSync(cwd)) throw new Error(`cwd ${cwd} does not exist`);
     const configuredEnv = Object.fromEntries(Object.entries(config.env).map(([key, value]) => [key, expand(value)]));
-    this.rememberSecrets(Object.values(configuredEnv));
+    // Every configured env value, and every secret among the args, is hidden wherever it would be shown or kept.
+    this.rememberSecrets([...Object.values(configuredEnv), ...secretsInArgs(args)]);
     // The app's own Node runtime (Electron) needs its marker variable to behave as Node.
     const runtimeEnv = config.command.includes('${switchboard:node}') ? environment.variables.node.env : {};
     const env = buildEnv(environment.parentEnv, environment.pathValue, { ...runtimeEnv, ...configuredEnv });
@@ -610,15 +614,14 @@ export class ManagedServer implements Disposable {
     this.fail(run, info.code === 0 ? 'clean-exit' : 'crashed', summary ? `${how}: ${summary}` : how);
   }
 
-  /** Short values are too likely to be ordinary words; only values that look like secrets are hidden. */
+  /** The app's redactor learns them too: a value hidden here is hidden in every log, message and trace. */
   private rememberSecrets(values: readonly string[]): void {
-    this.secrets = [...new Set(values.filter((value) => value.length >= 8))].sort((a, b) => b.length - a.length);
+    this.host.redactor?.add(values);
+    this.redactor.add(values);
   }
 
   private redact(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
-    return out;
+    return this.redactor.redact(text);
   }
 
   /** The current attempt failed: tear it down and restart with backoff, or give up. */
@@ -679,7 +682,7 @@ export class ManagedServer implements Disposable {
   }
 
   private log(level: NewLogEntry['level'], message: string): void {
-    this.host.log({ server: this.name, stream: 'lifecycle', level, message });
+    this.host.log({ server: this.name, stream: 'lifecycle', level, message: this.redact(message) });
   }
 
   dispose(): void {

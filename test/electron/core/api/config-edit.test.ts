@@ -37,3 +37,28 @@ describe('masking secrets for the window', () => {
     expect(unmaskEntry({ env: { TOKEN: MASKED_VALUE, NEW: MASKED_VALUE, OTHER: 'changed' } }, previous)).toEqual({ env: { TOKEN: 'real', OTHER: 'changed' } });
   });
 });
+
+describe('secrets in args and typed into the form', () => {
+  it('masks a secret given in args for the window, and puts it back when the window sends the mask unchanged', () => {
+    const entry = { command: 'server', args: ['--port', '8080', '--token=argsecret-1234567', '--api-key', 'key-abcdefgh', '--name', 'x'] };
+    const view = maskEntry('s', entry);
+    expect(view.entry.args).toEqual(['--port', '8080', `--token=${MASKED_VALUE}`, '--api-key', MASKED_VALUE, '--name', 'x']);
+    expect(view.masked).toEqual(['args.2', 'args.4']);
+    expect(unmaskEntry(view.entry, entry)).toEqual(entry);
+  });
+
+  it('stores a secret typed into the form in the secret store, and writes only its reference', async () => {
+    const { FileSecrets } = await import('../../../../electron/core/secrets/secret-store.ts');
+    const { tempDir, removeTempDirs } = await import('../../../helpers/fs.ts');
+    const { moveSecretsToStore } = await import('../../../../electron/core/api/config-edit.ts');
+    const store = new FileSecrets(tempDir(), 'test passphrase');
+    try {
+      const saved = moveSecretsToStore('github', { command: 'npx', env: { GITHUB_TOKEN: 'ghp_typed12345', LOG_LEVEL: 'debug', REF: '${secret:other}' }, headers: { Authorization: 'Bearer abcdefgh12345' } }, store);
+      expect(saved).toEqual({ command: 'npx', env: { GITHUB_TOKEN: '${secret:github_GITHUB_TOKEN}', LOG_LEVEL: 'debug', REF: '${secret:other}' }, headers: { Authorization: 'Bearer ${secret:github_Authorization}' } });
+      expect(store.get('github_GITHUB_TOKEN')).toBe('ghp_typed12345');
+      expect(store.get('github_Authorization')).toBe('abcdefgh12345');
+    } finally {
+      removeTempDirs();
+    }
+  });
+});
