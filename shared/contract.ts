@@ -17,6 +17,16 @@ import {
   type Span,
   type SpanStatus,
 } from './model.ts';
+import {
+  APPROVAL_ANSWERS,
+  AuditQuerySchema,
+  ClientNameSchema,
+  ProfileSchema,
+  type Approval,
+  type AuditEntry,
+  type ClientRecord,
+  type ClientWithToken,
+} from './access.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The envelope
@@ -336,6 +346,11 @@ export interface ClientInstall {
   others: string[];
 }
 
+/** A client of the endpoint as the Access section shows it: its record and its use of its limits now. */
+export interface AccessClient extends ClientRecord {
+  usage: { perMinute?: { used: number; limit: number }; perDay?: { used: number; limit: number }; inFlight?: { used: number; limit: number } };
+}
+
 /** What the Clients page shows about the endpoint. */
 export interface ClientsInfo {
   endpoint: string;
@@ -438,9 +453,29 @@ export const METHODS = {
   'traces.get': method<{ spans: Span[]; messages: MessageRecord[] }>()(z.strictObject({ traceId: z.string().min(1).max(64) })),
 
   'clients.info': method<ClientsInfo>()(none),
-  'clients.export': method<ClientExport>()(z.strictObject({ client: ClientIdSchema, mode: ExportModeSchema })),
-  /** Merges the export into the client's own file, after a backup. */
-  'clients.install': method<ClientInstall>()(z.strictObject({ client: ClientIdSchema, mode: ExportModeSchema })),
+  /**
+   * The config for a client app; in gateway mode it acts as the Switchboard client `as` (default: the app's id). A
+   * remote entry carries that client's own token: `mint` makes a new one (the old one stops working); without it the
+   * text shows where the token goes.
+   */
+  'clients.export': method<ClientExport>()(z.strictObject({ client: ClientIdSchema, mode: ExportModeSchema, as: ClientNameSchema.optional(), mint: z.boolean().optional() })),
+  /** Merges the export into the client's own file, after a backup (a remote entry gets a new token of its client). */
+  'clients.install': method<ClientInstall>()(z.strictObject({ client: ClientIdSchema, mode: ExportModeSchema, as: ClientNameSchema.optional() })),
+  /** The endpoint's clients, each with its own token and profile (never the tokens). */
+  'access.list': method<AccessClient[]>()(none),
+  /** A new client; its token is in the answer, this once. */
+  'access.add': method<ClientWithToken>()(z.strictObject({ name: ClientNameSchema, profile: ProfileSchema })),
+  'access.setProfile': method<ClientRecord>()(z.strictObject({ name: ClientNameSchema, profile: ProfileSchema })),
+  /** A new token; the old one stops working at once. */
+  'access.rotate': method<ClientWithToken>()(z.strictObject({ name: ClientNameSchema })),
+  /** The token is refused from the client's next request. */
+  'access.revoke': method<ClientRecord>()(z.strictObject({ name: ClientNameSchema })),
+  'access.remove': method<null>()(z.strictObject({ name: ClientNameSchema })),
+  /** Calls waiting for a person's approval. */
+  'approvals.list': method<Approval[]>()(none),
+  'approvals.answer': method<{ answered: boolean }>()(z.strictObject({ id: z.string().min(1).max(64), answer: z.enum(APPROVAL_ANSWERS) })),
+  /** The audit trail, newest first. */
+  'audit.query': method<AuditEntry[]>()(AuditQuerySchema),
   /** A new token; clients configured with the old one must be updated. */
   'clients.regenerateToken': method<{ token: string }>()(none),
 
@@ -500,6 +535,10 @@ export const EVENTS = {
   'dialogs.request': event<DialogRequest>(),
   /** The request was answered elsewhere, cancelled or timed out. */
   'dialogs.closed': event<{ requestId: string }>(),
+  /** The calls waiting for a person changed: the whole list. */
+  'approvals.changed': event<{ approvals: Approval[] }>(),
+  /** The endpoint's clients changed (added, rotated, revoked, a profile edited). */
+  'access.changed': event<Record<string, never>>(),
   'terminal.data': event<{ id: string; data: string }>(),
   'terminal.exit': event<{ id: string; exitCode: number; signal: number | null }>(),
 } as const;

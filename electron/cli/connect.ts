@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { StreamableHTTPClientTransport, type JSONRPCMessage } from '@modelcontextprotocol/client';
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
-import { describeGatewayError, resolveGatewayTarget, type GatewayTarget } from './gateway-target.ts';
+import { describeGatewayError, gatewayHeaders, resolveGatewayTarget, type GatewayTarget } from './gateway-target.ts';
 
 /**
  * `switchboard connect`: a stdio MCP server that relays every message to a running Switchboard, for clients
@@ -12,11 +12,13 @@ import { describeGatewayError, resolveGatewayTarget, type GatewayTarget } from '
 export async function connect(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { url: { type: 'string' }, 'data-dir': { type: 'string' }, 'wait-seconds': { type: 'string', default: '60' } },
+    options: { url: { type: 'string' }, 'data-dir': { type: 'string' }, 'wait-seconds': { type: 'string', default: '60' }, client: { type: 'string' } },
     strict: true,
   });
   // Resolved again before each connection: a restarted Switchboard may listen on another port.
-  const bridge = new StdioBridge(() => resolveGatewayTarget(values), Number(values['wait-seconds']) * 1000);
+  // `--client NAME`: the data dir's token acting as that client, read at each connection: rotating the client's own
+  // token never breaks a bridge, and its profile applies.
+  const bridge = new StdioBridge(() => resolveGatewayTarget(values), Number(values['wait-seconds']) * 1000, values.client);
   return bridge.run();
 }
 
@@ -39,6 +41,7 @@ class StdioBridge {
   constructor(
     private readonly resolveTarget: () => GatewayTarget,
     private readonly waitMs: number,
+    private readonly client?: string,
   ) {
     this.target = resolveTarget();
   }
@@ -129,7 +132,7 @@ class StdioBridge {
     }
     if (told) this.say('Switchboard is up');
     const transport = new StreamableHTTPClientTransport(this.target.url, {
-      requestInit: { headers: this.target.token ? { Authorization: `Bearer ${this.target.token}` } : {} },
+      requestInit: { headers: gatewayHeaders(this.target, this.client) },
     });
     transport.onmessage = (message) => this.fromGateway(message);
     transport.onerror = (error) => {

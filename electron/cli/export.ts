@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CLIENT_IDS, ClientFileError, DIALECTS, exportConfig, installConfig, isClientId, type ExportOptions, type InstallResult } from '../core/clients/index.ts';
+import { CLIENT_NAME } from '../../shared/access.ts';
+import { CLIENT_IDS, ClientFileError, clientTokenFor, DIALECTS, exportConfig, installConfig, isClientId, type ExportOptions, type InstallResult } from '../core/clients/index.ts';
 import { ConfigFile } from '../core/config/file.ts';
 import { ConfigError } from '../core/config/parse.ts';
-import { dataDirFiles, loadOrCreateToken, readEndpoint } from '../core/data-dir.ts';
+import { dataDirFiles, readEndpoint } from '../core/data-dir.ts';
+import { openAccessStore } from '../core/store/index.ts';
 import { defaultDataDir, packageRoot } from '../core/paths.ts';
 import { toMcpUrl } from './gateway-target.ts';
 import { DEFAULT_PORT, UsageError } from './usage.ts';
@@ -26,6 +28,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       url: { type: 'string' },
       install: { type: 'boolean', default: false },
       file: { type: 'string' },
+      as: { type: 'string' },
     },
     strict: true,
   });
@@ -37,18 +40,32 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (values.file !== undefined && !values.install) throw new UsageError('--file names the file --install merges into: add --install');
   if (mode === 'gateway' && values.config !== undefined) throw new UsageError('--config is read in --mode direct only (gateway mode exports one entry for the running Switchboard)');
   if (mode === 'direct' && values.url !== undefined) throw new UsageError('--url is used in --mode gateway only (direct mode exports the servers themselves)');
+  if (mode === 'direct' && values.as !== undefined) throw new UsageError('--as names the Switchboard client a gateway entry acts as: it is for --mode gateway');
+  const as = values.as ?? client;
+  if (!CLIENT_NAME.test(as) || as === 'admin') throw new UsageError(`--as is a client's name (letters, digits, ".", "_", "-"), not "${as}"`);
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
   const stderr = (line: string) => process.stderr.write(`${line}\n`);
 
   let options: ExportOptions;
   if (mode === 'gateway') {
     const url = values.url === undefined ? (readEndpoint(dataDir)?.url ?? `http://127.0.0.1:${DEFAULT_PORT}/mcp`) : toMcpUrl(values.url).href;
+    // The entry acts as a Switchboard client of its own (its profile applies): a remote entry gets a new token of it.
+    const access = openAccessStore(dataDir);
+    let minted: ReturnType<typeof clientTokenFor>;
+    try {
+      minted = clientTokenFor(access.clients, client, as, true);
+    } finally {
+      access.close();
+    }
+    if (minted.note) stderr(minted.note);
     options = {
       client,
       mode,
-      endpoint: { url, token: loadOrCreateToken(dataDir), pinned: values.url !== undefined },
+      endpoint: { url, token: minted.token, pinned: values.url !== undefined },
       launcher: { command: process.execPath, args: [path.join(packageRoot(), 'bin', 'switchboard.js')] },
       dataDir,
+      clientName: as,
+      ...(process.env.SWITCHBOARD_TOKEN ? { bridgeToken: process.env.SWITCHBOARD_TOKEN } : {}),
     };
   } else {
     const config = new ConfigFile(path.resolve(values.config ?? dataDirFiles(dataDir).config));

@@ -23,6 +23,11 @@ export function resolveGatewayTarget(values: { url?: string; 'data-dir'?: string
   return { url: new URL(`http://127.0.0.1:${DEFAULT_PORT}/mcp`), token, dataDir, source: 'default' };
 }
 
+/** The headers of a request to the gateway: the token, and the client it acts as (the stdio bridge's `--client`). */
+export function gatewayHeaders(target: GatewayTarget, client?: string): Record<string, string> {
+  return { ...(target.token ? { Authorization: `Bearer ${target.token}` } : {}), ...(client ? { 'x-switchboard-client': client } : {}) };
+}
+
 /** Accepts `http://host:port` and `http://host:port/mcp` alike; anything else is a UsageError naming `what`. */
 export function toMcpUrl(value: string, what = '--url'): URL {
   let url: URL;
@@ -44,7 +49,7 @@ function errorText(error: unknown): string {
 
 /** True when Switchboard's /mcp answered 401 (its own wording, not a server's error that mentions a 401). */
 export function isRefusedToken(error: unknown): boolean {
-  return errorText(error).includes('Unauthorized: send the Switchboard token');
+  return /Unauthorized: (send the Switchboard token|the client "|Switchboard has no client|this token of the client)/.test(errorText(error));
 }
 
 /**
@@ -53,6 +58,9 @@ export function isRefusedToken(error: unknown): boolean {
  */
 export function describeGatewayError(error: unknown, target: GatewayTarget, env: NodeJS.ProcessEnv = process.env): string {
   if (!isRefusedToken(error)) return errorText(error);
+  // A client's own refusal (revoked, unknown) is Switchboard's sentence as it is.
+  const own = /Unauthorized: (the client "[^"]*" was revoked in Switchboard|Switchboard has no client named "[^"]*"[^"}]*|this token of the client "[^"]*" was revoked in Switchboard)/.exec(errorText(error));
+  if (own) return `Switchboard at ${target.url.origin}: ${own[1]!.replace(/\\`/g, '`')}`;
   const sent = !target.token ? 'a request without a token' : env.SWITCHBOARD_TOKEN ? 'the token from SWITCHBOARD_TOKEN' : `the token in ${path.join(target.dataDir, 'token')}`;
   return `Switchboard at ${target.url.origin} refused ${sent}: use its own (the token file in its data dir, or pass its --data-dir); if it was regenerated, export the client's config again`;
 }

@@ -1,4 +1,6 @@
+import { auditCommand } from './audit.ts';
 import { call } from './call.ts';
+import { clients } from './clients.ts';
 import { connect } from './connect.ts';
 import { exportCommand } from './export.ts';
 import { importCommand } from './import.ts';
@@ -7,7 +9,7 @@ import { serve } from './serve.ts';
 import { status } from './status.ts';
 import { USAGE, UsageError } from './usage.ts';
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { serve, status, connect, call, export: exportCommand, import: importCommand, secrets };
+const commands: Record<string, (argv: string[]) => Promise<number>> = { serve, status, connect, call, export: exportCommand, import: importCommand, secrets, clients, audit: auditCommand };
 
 /** The `switchboard` command. Errors a person can fix are one line, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {

@@ -30,6 +30,10 @@ Commands:
   export    A client's MCP config on stdout: --client claude-desktop|cursor|vscode|claude-code|windsurf [--mode gateway|direct] [--url URL] [--config FILE] [--install [--file PATH]]
   import    Add the servers of a client's MCP config file to ours: switchboard import FILE [--config FILE] [--overwrite]
   secrets   The values \${secret:NAME} stands for in mcp.json, in the OS keychain: set NAME (value on stdin) | list | delete NAME
+  clients   The endpoint's clients, each with its own token and profile: add NAME | list | rotate NAME | revoke NAME | remove NAME | set NAME
+            profile options: --servers a,b --tools 'glob,...' --prompts/--resources 'glob,...' --allow/--ask/--deny 'glob,...'
+            --ask-via window|client --ask-timeout S --per-minute N --per-day N --in-flight N [--json]
+  audit     Every call and every decision: [--since 1h|DATE] [--client NAME] [--decision allowed|approved|denied|limited] [--limit N] [--json (JSONL)]
 
 Every command accepts --data-dir; the default is the platform's app data folder
 (SWITCHBOARD_DATA_DIR overrides it).`;

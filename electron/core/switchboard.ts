@@ -22,6 +22,12 @@ import { RecordingTransport } from './gateway/tracing.ts';
 import { replicaGuards } from './resilience/replica-guard.ts';
 import { responseCache } from './resilience/response-cache.ts';
 import { spanOutcome } from './telemetry/span-outcome.ts';
+import { access } from './auth/access.ts';
+import { Scopes } from './auth/scopes.ts';
+import { Approvals } from './policy/approvals.ts';
+import { audit } from './policy/audit.ts';
+import { Limits } from './policy/limits.ts';
+import { policy } from './policy/policy.ts';
 
 export interface SwitchboardOptions {
   dataDir: string;
@@ -59,6 +65,13 @@ export interface AppLogLine {
   message: string;
 }
 
+/** Who may call what: the clients' views, the calls waiting for a person, the rate limits. */
+export interface AccessControl {
+  readonly scopes: Scopes;
+  readonly approvals: Approvals;
+  readonly limits: Limits;
+}
+
 /**
  * The core, composed: store, config, supervisor. The same object runs inside Electron's main process and
  * inside `switchboard serve`; hosts add their own surfaces (HTTP, IPC, windows) around it.
@@ -82,6 +95,7 @@ export class Switchboard {
     readonly redactor: Redactor,
     /** Where `${secret:NAME}` values live (or why there is nowhere). */
     readonly secrets: SecretStore | NoSecretStore,
+    readonly access: AccessControl,
   ) {}
 
   /**
@@ -164,18 +178,38 @@ export class Switchboard {
         stopGrace: options.stopGrace,
       };
       const supervisor = new Supervisor(host);
+      const snapshot = () => late.gateway!.catalog.snapshot;
+      const control: AccessControl = { scopes: new Scopes(), approvals: new Approvals(), limits: new Limits(snapshot) };
       const gateway = (late.gateway = new Gateway(supervisor, {
         version: options.version,
         log: (entry) => store.logs.append(entry),
         recordSpan: (span) => store.traces.recordSpan(span),
         recordMessage: (message) => store.traces.recordMessage(message),
-        // The pipeline's interceptors, in order; the trace sink last, so it sees what the client gets.
-        // The catalog exists with the gateway: the cache reads it on each call.
-        interceptors: [spanOutcome, responseCache(() => late.gateway!.catalog.snapshot, supervisor)],
+        // The pipeline's interceptors, in order: the trace sink and the audit sink first, so they see what the client
+        // gets; then the client's view (its profile), its limits, its policy; the cache last, behind all of them.
+        // The catalog exists with the gateway: the steps read it on each call.
+        interceptors: [
+          spanOutcome,
+          audit((entry) => store.audit.append(entry)),
+          access(control.scopes),
+          control.limits.interceptor,
+          policy({
+            approvals: control.approvals,
+            snapshot,
+            allowAlways: (client, rule) => {
+              const current = store.clients.get(client);
+              if (current) store.clients.setProfile(client, { ...current.profile, rules: [{ tool: rule, decision: 'allow' }, ...(current.profile.rules ?? [])] });
+            },
+            redact: (value) => redactor.redactValue(value),
+          }),
+          responseCache(snapshot, supervisor),
+        ],
+        scopes: (identity) => control.scopes.of(identity),
         guards: replicaGuards((server, level, message) => store.logs.append({ server, stream: 'lifecycle', level, message })),
         ...options.gateway,
       }));
-      const instance = new Switchboard(options, store, config, supervisor, gateway, redactor, secrets);
+      const instance = new Switchboard(options, store, config, supervisor, gateway, redactor, secrets, control);
+      instance.disposables.add(control.approvals);
       instance.disposables.add(instance.onDidLog((line) => onLog?.(line)));
       instance.disposables.add(
         config.onDidChange((document) => {

@@ -2,7 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import type { CatalogView, EventMessage, EventName, Events, FirstRunOffer, LogItem } from '../../../shared/contract.ts';
-import { CLIENT_IDS, DIALECTS, clientConfigPath, exportConfig, importConfig, installConfig, type ExportOptions, type Launcher, type PlatformContext } from '../clients/index.ts';
+import { ADMIN_CLIENT } from '../../../shared/access.ts';
+import { UnknownClientError } from '../store/clients.ts';
+import { CLIENT_IDS, DIALECTS, clientConfigPath, clientTokenFor, exportConfig, TOKEN_PLACEHOLDER, importConfig, installConfig, type ExportOptions, type Launcher, type PlatformContext } from '../clients/index.ts';
 import type { HostVariables } from '../supervisor/launch.ts';
 import { DisposableStore, type Disposable } from '../base/lifecycle.ts';
 import type { Switchboard } from '../switchboard.ts';
@@ -72,6 +74,17 @@ export class ApiService implements Disposable {
     // New messages and traces come as events from the store's writes: the window needs no poll.
     this.disposables.add(app.store.traces.onDidAppendMessages((messages) => this.queueTail(messages.map(rpcItem))));
     this.disposables.add(app.store.traces.onDidAppendSpans(() => this.scheduleTraces()));
+    // A call waiting for a person: every window shows it (and an answer in one closes it in the others).
+    this.disposables.add(app.access.approvals.onDidChange((approvals) => {
+      this.broadcast('approvals.changed', { approvals: [...approvals] });
+      // "Always for this client" changes the client's profile.
+      this.accessChanged();
+    }));
+  }
+
+  /** The endpoint's clients changed: the windows refetch them. */
+  accessChanged(): void {
+    this.broadcast('access.changed', {});
   }
 
   /** A window connected: its calls go to `dispatch`, core events to `sink`. */
@@ -194,12 +207,31 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
   const store = app.store;
   const supervisor = app.supervisor;
 
-  const exportFor = (client: (typeof CLIENT_IDS)[number], mode: 'gateway' | 'direct') => {
-    const options: ExportOptions =
-      mode === 'gateway'
-        ? { client, mode, endpoint: { url: host.endpoint(), token: host.token() }, launcher: host.launcher, dataDir: app.options.dataDir }
-        : { client, mode, servers: app.config.current.servers.values(), variables: service.variables(), env: app.options.env ?? process.env };
-    return exportConfig(options);
+  const exportFor = (client: (typeof CLIENT_IDS)[number], mode: 'gateway' | 'direct', as: string | undefined, mint: boolean) => {
+    let options: ExportOptions;
+    const notes: string[] = [];
+    if (mode === 'gateway') {
+      const name = as ?? client;
+      const { token, note } = clientTokenFor(store.clients, client, name, mint);
+      if (note) notes.push(note);
+      if (token !== TOKEN_PLACEHOLDER) service.accessChanged();
+      options = { client, mode, endpoint: { url: host.endpoint(), token }, launcher: host.launcher, dataDir: app.options.dataDir, clientName: name, ...(host.tokenFromEnv ? { bridgeToken: host.token() } : {}) };
+    } else {
+      options = { client, mode, servers: app.config.current.servers.values(), variables: service.variables(), env: app.options.env ?? process.env };
+    }
+    const result = exportConfig(options);
+    return { ...result, warnings: [...notes, ...result.warnings] };
+  };
+
+  const withAccessChange = <T>(change: () => T): T => {
+    try {
+      const result = change();
+      service.accessChanged();
+      return result;
+    } catch (error) {
+      if (error instanceof UnknownClientError) throw new ApiFailure('not-found', error.message);
+      throw error;
+    }
   };
 
   const firstRunOffer = (): FirstRunOffer => {
@@ -289,12 +321,12 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
         return { id, label: DIALECTS[id].label, file, exists: fs.existsSync(file) };
       }),
     }),
-    'clients.export': ({ client, mode }) => {
-      const result = exportFor(client, mode);
+    'clients.export': ({ client, mode, as, mint }) => {
+      const result = exportFor(client, mode, as, mint === true);
       return { client, mode, text: `${JSON.stringify(result.config, null, 2)}\n`, warnings: result.warnings, file: clientConfigPath(client, host.platform) };
     },
-    'clients.install': ({ client, mode }) => {
-      const result = exportFor(client, mode);
+    'clients.install': ({ client, mode, as }) => {
+      const result = exportFor(client, mode, as, true);
       if (Object.keys(result.entries).length === 0) throw new ApiFailure('failed', `nothing to install: no server of the config can be written for ${DIALECTS[client].label}`);
       const installed = installConfig({ client, entries: result.entries, platform: host.platform });
       return { ...installed, backup: installed.backup ?? null };
@@ -303,6 +335,21 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
       if (host.tokenFromEnv) throw new ApiFailure('failed', 'the token comes from SWITCHBOARD_TOKEN: change it there and restart Switchboard');
       return { token: host.regenerateToken() };
     },
+
+    'access.list': async () => Promise.all(store.clients.list().map(async (client) => ({ ...client, usage: await app.access.limits.usage(client.name, client.profile) }))),
+    'access.add': ({ name, profile }) => {
+      if (name === ADMIN_CLIENT) throw new ApiFailure('invalid-args', '"admin" is the name of the data dir\'s own token: choose another');
+      const made = store.clients.add(name, profile);
+      service.accessChanged();
+      return made;
+    },
+    'access.setProfile': ({ name, profile }) => withAccessChange(() => store.clients.setProfile(name, profile)),
+    'access.rotate': ({ name }) => withAccessChange(() => store.clients.rotate(name)),
+    'access.revoke': ({ name }) => withAccessChange(() => store.clients.revoke(name)),
+    'access.remove': ({ name }) => withAccessChange(() => (store.clients.remove(name), null)),
+    'approvals.list': () => app.access.approvals.list(),
+    'approvals.answer': ({ id, answer }) => ({ answered: app.access.approvals.answer(id, answer) }),
+    'audit.query': (query) => store.audit.query(query),
 
     'terminal.open': ({ server, cols, rows }) => {
       const config = server === undefined ? undefined : supervisor.get(server)?.config;

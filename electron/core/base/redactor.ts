@@ -37,6 +37,16 @@ export class Redactor {
     return text.replace(this.pattern, REDACTED);
   }
 
+  /** A JSON value with every known secret hidden in its strings (a value that is not JSON comes back as it is). */
+  redactValue<T>(value: T): T {
+    if (this.values.size === 0 || value === undefined) return value;
+    try {
+      return JSON.parse(this.redact(JSON.stringify(value))) as T;
+    } catch {
+      return value;
+    }
+  }
+
   get size(): number {
     return this.values.size;
   }

@@ -1,4 +1,5 @@
 import type { ServerConfig } from '../config/schema.ts';
+import type { ClientRegistry } from '../store/clients.ts';
 import { expandVariables, type HostVariables } from '../supervisor/launch.ts';
 import { DIALECTS, writeRemoteEntry, writeStdioEntry, type ClientDialect, type ClientId } from './dialects.ts';
 
@@ -19,6 +20,7 @@ export interface GatewayExportOptions {
   mode: 'gateway';
   endpoint: {
     url: string;
+    /** What a remote entry sends: the Switchboard client's own token (made for this export). */
     token: string;
     /**
      * The URL was given explicitly: the stdio bridge gets it with `--url`. Otherwise the bridge finds the
@@ -28,6 +30,13 @@ export interface GatewayExportOptions {
   };
   launcher: Launcher;
   dataDir: string;
+  /**
+   * The Switchboard client the entry is for (its profile applies). The stdio bridge acts as it with the data dir's
+   * token, which it reads at each start, so rotating the client's token or the data dir's never breaks it.
+   */
+  clientName: string;
+  /** The admin token for the bridge's env, only where the data dir does not hold it (it came from SWITCHBOARD_TOKEN). */
+  bridgeToken?: string;
 }
 
 /** Every enabled server of our config, written for the client to run itself. */
@@ -52,6 +61,25 @@ export interface ExportResult {
   warnings: string[];
 }
 
+/** What a remote entry shows where its token goes, until one is made for it. */
+export const TOKEN_PLACEHOLDER = 'TOKEN-MADE-WHEN-YOU-INSTALL-OR-COPY';
+
+/**
+ * The token a gateway entry of the app `client` acting as the Switchboard client `name` writes. The stdio bridge
+ * needs none (it reads the data dir's). A remote entry gets the client's own: when `mint`, a new one (the client is
+ * made, with a profile that sees everything, if it does not exist; an existing one's old token stops working), else
+ * the placeholder. `note` says what happened, for the person.
+ */
+export function clientTokenFor(registry: ClientRegistry, client: ClientId, name: string, mint: boolean): { token: string; note?: string } {
+  if (!DIALECTS[client].remote) {
+    if (!registry.get(name)) registry.add(name, {});
+    return { token: '' };
+  }
+  if (!mint) return { token: TOKEN_PLACEHOLDER };
+  if (registry.get(name)) return { token: registry.rotate(name).token, note: `a new token for the Switchboard client "${name}": the one it had before stops working now` };
+  return { token: registry.add(name, {}).token, note: `made the Switchboard client "${name}" (it sees every server; limit it in the Clients page or with \`switchboard clients set ${name}\`)` };
+}
+
 /** The MCP config for a client, in its dialect. */
 export function exportConfig(options: ExportOptions): ExportResult {
   const dialect = DIALECTS[options.client];
@@ -66,8 +94,8 @@ function gatewayEntry(dialect: ClientDialect, options: GatewayExportOptions): Re
     // Claude Desktop launches only stdio servers: it gets the bridge, `switchboard connect`.
     return writeStdioEntry(dialect, {
       command: options.launcher.command,
-      args: [...options.launcher.args, 'connect', '--data-dir', options.dataDir, ...(pinned ? ['--url', url] : [])],
-      env: { SWITCHBOARD_TOKEN: token, ...options.launcher.env },
+      args: [...options.launcher.args, 'connect', '--data-dir', options.dataDir, '--client', options.clientName, ...(pinned ? ['--url', url] : [])],
+      env: { ...(options.bridgeToken ? { SWITCHBOARD_TOKEN: options.bridgeToken } : {}), ...options.launcher.env },
     });
   }
   return writeRemoteEntry(dialect, { url, headers: { Authorization: `Bearer ${token}` }, transport: 'http' }) ?? {};

@@ -1,5 +1,5 @@
 export { CLIENT_IDS, DIALECTS, isClientId, type ClientDialect, type ClientId } from './dialects.ts';
-export { exportConfig, GATEWAY_ENTRY_NAME, type ExportOptions, type ExportResult, type Launcher } from './export.ts';
+export { clientTokenFor, exportConfig, GATEWAY_ENTRY_NAME, TOKEN_PLACEHOLDER, type ExportOptions, type ExportResult, type Launcher } from './export.ts';
 export { importConfig, type ImportOptions, type ImportResult } from './import.ts';
 export { installConfig, type InstallOptions, type InstallResult } from './install.ts';
 export { ClientFileError } from './jsonc.ts';

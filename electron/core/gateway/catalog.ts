@@ -56,6 +56,9 @@ export interface CatalogDelta {
   readonly tools: boolean;
   readonly prompts: boolean;
   readonly resources: boolean;
+  /** The snapshots before and after (so a client that sees part of the catalog can tell whether its part changed). */
+  readonly previous?: CatalogSnapshot;
+  readonly next: CatalogSnapshot;
 }
 
 const EMPTY: CatalogSnapshot = {
@@ -129,6 +132,8 @@ export class GatewayCatalog implements Disposable {
       tools: this.signalled.has('tools') || !isDeepStrictEqual(previous.tools, next.tools),
       prompts: this.signalled.has('prompts') || !isDeepStrictEqual(previous.prompts, next.prompts),
       resources: this.signalled.has('resources') || !isDeepStrictEqual(previous.resources, next.resources) || !isDeepStrictEqual(previous.resourceTemplates, next.resourceTemplates),
+      previous,
+      next,
     };
     this.signalled.clear();
     this.snapshotValue = next;

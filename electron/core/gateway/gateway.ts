@@ -9,11 +9,12 @@ import type { Supervisor } from '../supervisor/supervisor.ts';
 import { GatewayCatalog } from './catalog.ts';
 import { DirectToolCalls, type DirectResponse, type DirectToolCall } from './entry/direct.ts';
 import { DownstreamServers } from './entry/downstream.ts';
-import type { Era } from './pipeline/context.ts';
+import type { Era, Identity } from './pipeline/context.ts';
 import { Pipeline, type Interceptor } from './pipeline/pipeline.ts';
 import { UpstreamPool, type GuardFactory } from './pipeline/upstream-pool.ts';
 import { exposeResourceUri, ResourceOwners } from './router/resources.ts';
 import { Router, type RouteDeps } from './router/router.ts';
+import type { Scope } from './scope.ts';
 import { DownstreamSessions, type ModernNotifier } from './sessions.ts';
 import { RecordingTransport, Tracer } from './tracing.ts';
 
@@ -29,6 +30,8 @@ export interface GatewayOptions {
   interceptors?: readonly Interceptor[];
   /** The guard (breaker, limits) each replica's requests run under. */
   guards?: GuardFactory;
+  /** What a client may see (its profile), for the notifications of its sessions; the pipeline's access step uses the same. */
+  scopes?: (identity: Identity) => Scope | undefined;
   log(entry: NewLogEntry): void;
   /** Where traces go. */
   recordSpan(span: Span): void;
@@ -64,7 +67,7 @@ export class Gateway implements Disposable {
     this.catalog = this.disposables.add(new GatewayCatalog(supervisor));
     this.pool = new UpstreamPool(supervisor, (server, message) => options.log({ server, stream: 'app', level: 'warn', message }), options.guards);
     // The sessions expose resource URIs as the router does; both are built here, one closure apart.
-    this.sessions = new DownstreamSessions(supervisor, (server, uri) => exposeResourceUri(deps, server, uri));
+    this.sessions = new DownstreamSessions(supervisor, (server, uri) => exposeResourceUri(deps, server, uri), options.scopes);
     const deps: RouteDeps = {
       catalog: this.catalog,
       pool: this.pool,
@@ -118,8 +121,8 @@ export class Gateway implements Disposable {
   }
 
   /** A legacy session began (its `Server` is connected); notifications not tied to a call go to it. */
-  openSession(id: string, server: Server): void {
-    this.sessions.open(id, server);
+  openSession(id: string, server: Server, identity: Identity): void {
+    this.sessions.open(id, server, identity);
   }
 
   closeSession(id: string): void {
@@ -130,9 +133,12 @@ export class Gateway implements Disposable {
     return this.sessions.count;
   }
 
-  /** A downstream MCP server of the gateway: one per legacy session, or per 2026-07-28 request. */
-  createServer(era: Era): Server {
-    return this.downstreams.create(era);
+  /**
+   * A downstream MCP server of the gateway: one per legacy session (of the client given), or per 2026-07-28
+   * request (whose client comes with each request, from the endpoint's authentication).
+   */
+  createServer(era: Era, identity?: Identity): Server {
+    return this.downstreams.create(era, identity);
   }
 
   /** The hot path of a 2025-era session (see DirectToolCalls); resolves with the JSON-RPC response to send. */

@@ -3,14 +3,18 @@ import type http from 'node:http';
 import { localhostOriginValidation, NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
 import { createMcpHandler, isInitializeRequest, isJsonContentType, isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
 import type { Disposable } from '../base/lifecycle.ts';
+import type { ClientRegistry } from '../store/clients.ts';
 import type { NewMessage } from '../store/traces.ts';
 import type { Gateway } from './gateway.ts';
 import { checkClientMessage } from './entry/wire-check.ts';
+import { ADMIN_IDENTITY, type Identity } from './pipeline/context.ts';
 import { RecordingTransport } from './tracing.ts';
 
 export interface McpEndpointOptions {
-  /** The bearer token every request must carry. */
+  /** The admin's bearer token (the data dir's): the window, the CLI, the stdio bridge. */
   token: string;
+  /** The clients with tokens of their own, each seeing what its profile lets it. */
+  clients?: ClientRegistry;
   /** Larger request bodies get 413. */
   maxBodyBytes?: number;
   /** A legacy session with no request for this long, and no open stream, is closed. */
@@ -27,6 +31,8 @@ export interface McpEndpointOptions {
 
 interface LegacySession {
   readonly transport: NodeStreamableHTTPServerTransport;
+  /** The client that opened it: only that client's requests may use it. */
+  readonly identity: Identity;
   lastSeen: number;
   openStreams: number;
   /** The open notification stream (GET), to see whether its client keeps up. */
@@ -36,6 +42,12 @@ interface LegacySession {
 }
 
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+
+/** The header with which the admin's token acts as one client (what the stdio bridge sends for its client). */
+export const ACT_AS_HEADER = 'x-switchboard-client';
+
+/** The outcome of checking a request's token. */
+type Authentication = { identity: Identity } | { refused: string };
 
 /**
  * `/mcp`: Streamable HTTP for both protocol eras on one path. 2025-era clients (initialize, then
@@ -82,16 +94,19 @@ export class McpEndpoint implements Disposable {
     if (url.pathname !== '/mcp') return false;
     // DNS rebinding: a page on another origin must not reach the endpoint (the Host is checked for every path).
     if (!this.validateOrigin(request, response)) return true;
-    if (!this.isAuthorized(request.headers.authorization)) {
+    const authentication = this.authenticate(request);
+    if ('refused' in authentication) {
       response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="mcp-switchboard"' });
-      response.end(jsonRpcError(-32001, 'Unauthorized: send the Switchboard token as "Authorization: Bearer <token>"'));
+      response.end(jsonRpcError(-32001, authentication.refused));
       return true;
     }
-    await this.handle(request, response);
+    // The SDK hands `request.auth` to every handler as `ctx.http.authInfo`: the identity travels with the request.
+    (request as http.IncomingMessage & { auth?: unknown }).auth = { token: '', clientId: authentication.identity.client, scopes: [], extra: { identity: authentication.identity } };
+    await this.handle(request, response, authentication.identity);
     return true;
   };
 
-  private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  private async handle(request: http.IncomingMessage, response: http.ServerResponse, identity: Identity): Promise<void> {
     let body: unknown;
     if (request.method === 'POST') {
       if (!isJsonContentType(request.headers['content-type'] ?? null)) {
@@ -117,10 +132,12 @@ export class McpEndpoint implements Disposable {
       const session = this.sessions.get(sessionId);
       // An unknown session (expired, or from before a restart): 404 tells the client to initialize again.
       if (!session) return sendError(response, 404, -32001, 'Session not found: initialize a new session');
+      // Another client's session is not this one's to use (it would see that client's view).
+      if (session.identity.client !== identity.client) return sendError(response, 404, -32001, 'Session not found: initialize a new session');
       session.lastSeen = Date.now();
       return this.serveSession(session, request, response, body);
     }
-    if (request.method === 'POST' && isInitializeRequest(body)) return this.startSession(request, response, body);
+    if (request.method === 'POST' && isInitializeRequest(body)) return this.startSession(request, response, body, identity);
     if (request.method === 'POST' && !(await isLegacyRequest(await toWebRequest(request, body), body))) {
       await this.modernNode(request, response, body);
       return;
@@ -128,13 +145,13 @@ export class McpEndpoint implements Disposable {
     return sendError(response, 400, -32000, 'Bad Request: no Mcp-Session-Id header (a 2025-era client must send initialize first)');
   }
 
-  private async startSession(request: http.IncomingMessage, response: http.ServerResponse, body: unknown): Promise<void> {
-    const server = this.gateway.createServer('legacy');
+  private async startSession(request: http.IncomingMessage, response: http.ServerResponse, body: unknown, identity: Identity): Promise<void> {
+    const server = this.gateway.createServer('legacy', identity);
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, lastSeen: Date.now(), openStreams: 0, direct: new Map() });
-        this.gateway.openSession(id, server);
+        this.sessions.set(id, { transport, identity, lastSeen: Date.now(), openStreams: 0, direct: new Map() });
+        this.gateway.openSession(id, server, identity);
       },
       onsessionclosed: (id) => this.forget(id),
     });
@@ -261,11 +278,34 @@ export class McpEndpoint implements Disposable {
     }
   }
 
-  private isAuthorized(header: string | undefined): boolean {
+  /**
+   * Who sent the request: the admin (the data dir's token), the admin acting as a client (that token and the
+   * client's name in `x-switchboard-client`: the stdio bridge, which reads the token at start, so a client's token
+   * rotation never breaks it), or a client by its own token. Checked on every request: a revocation counts from the
+   * client's next one.
+   */
+  private authenticate(request: http.IncomingMessage): Authentication {
+    const header = request.headers.authorization;
     const match = header === undefined ? null : /^Bearer\s+(.+)$/i.exec(header.trim());
-    if (!match) return false;
-    const given = Buffer.from(match[1]!);
-    return given.length === this.token.length && crypto.timingSafeEqual(given, this.token);
+    if (!match) return { refused: 'Unauthorized: send the Switchboard token as "Authorization: Bearer <token>"' };
+    const given = match[1]!;
+    const actAs = headerValue(request.headers[ACT_AS_HEADER]);
+    if (this.isAdminToken(given)) {
+      if (actAs === undefined) return { identity: ADMIN_IDENTITY };
+      const owner = this.options.clients?.ownerByName(actAs);
+      if (owner?.kind === 'client') return { identity: { client: owner.client.name, admin: false, profile: owner.client.profile } };
+      if (owner?.kind === 'revoked') return { refused: `Unauthorized: the client "${actAs}" was revoked in Switchboard` };
+      return { refused: `Unauthorized: Switchboard has no client named "${actAs}" (\`switchboard clients add ${actAs}\` makes one)` };
+    }
+    const owner = this.options.clients?.owner(given);
+    if (owner?.kind === 'client') return { identity: { client: owner.client.name, admin: false, profile: owner.client.profile } };
+    if (owner?.kind === 'revoked') return { refused: `Unauthorized: this token of the client "${owner.client.name}" was revoked in Switchboard` };
+    return { refused: 'Unauthorized: send the Switchboard token as "Authorization: Bearer <token>"' };
+  }
+
+  private isAdminToken(given: string): boolean {
+    const bytes = Buffer.from(given);
+    return bytes.length === this.token.length && crypto.timingSafeEqual(bytes, this.token);
   }
 
   /** Closes every session and the modern leg (open notification streams end). */

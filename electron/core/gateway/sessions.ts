@@ -1,12 +1,18 @@
+import { isDeepStrictEqual } from 'node:util';
 import { ProtocolError, ProtocolErrorCode, type LoggingLevel, type Server } from '@modelcontextprotocol/server';
 import type { Supervisor } from '../supervisor/supervisor.ts';
 import type { CatalogDelta } from './catalog.ts';
+import type { Identity } from './pipeline/context.ts';
+import { viewOf, type Scope } from './scope.ts';
 
 const LOG_LEVEL_ORDER: readonly LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 
 /** One legacy session (the 2026-07-28 era has none), for notifications that are not an answer to anything. */
 interface Session {
   readonly server: Server;
+  readonly identity: Identity;
+  /** What its client may see: it hears only of changes to that, and of nothing else. */
+  readonly scope: Scope | undefined;
   logLevel?: LoggingLevel;
   readonly subscriptions: Set<string>;
 }
@@ -39,6 +45,7 @@ export class DownstreamSessions {
     private readonly supervisor: Supervisor,
     /** The URI a client sees for a server's resource URI. */
     private readonly exposeUri: (server: string, uri: string) => string,
+    private readonly scopes: (identity: Identity) => Scope | undefined = () => undefined,
   ) {}
 
   setModernNotifier(notifier: ModernNotifier): void {
@@ -50,8 +57,13 @@ export class DownstreamSessions {
     this.blocked = blocked;
   }
 
-  open(id: string, server: Server): void {
-    this.sessions.set(id, { server, subscriptions: new Set() });
+  open(id: string, server: Server, identity: Identity): void {
+    this.sessions.set(id, { server, identity, scope: this.scopes(identity), subscriptions: new Set() });
+  }
+
+  /** The client of a legacy session. */
+  identity(id: string): Identity | undefined {
+    return this.sessions.get(id)?.identity;
   }
 
   /** A legacy session ended: its subscriptions go (and the upstream ones nobody else needs). */
@@ -97,12 +109,21 @@ export class DownstreamSessions {
     await this.applyLogLevel(level);
   }
 
-  /** One coalesced change of the catalog: every downstream session hears it, once per kind. */
+  /**
+   * One coalesced change of the catalog: every downstream session hears it, once per kind; a session whose client
+   * sees part of the catalog only when its part changed (decided once per scope, not per session).
+   */
   announce(delta: CatalogDelta): void {
+    const scoped = new Map<Scope, CatalogDelta>();
     for (const session of this.sessions.values()) {
-      if (delta.tools) void session.server.sendToolListChanged().catch(() => undefined);
-      if (delta.prompts) void session.server.sendPromptListChanged().catch(() => undefined);
-      if (delta.resources) void session.server.sendResourceListChanged().catch(() => undefined);
+      let seen = delta;
+      if (session.scope) {
+        const scope = session.scope;
+        seen = scoped.get(scope) ?? scoped.set(scope, scopedDelta(delta, scope)).get(scope)!;
+      }
+      if (seen.tools) void session.server.sendToolListChanged().catch(() => undefined);
+      if (seen.prompts) void session.server.sendPromptListChanged().catch(() => undefined);
+      if (seen.resources) void session.server.sendResourceListChanged().catch(() => undefined);
     }
     if (delta.tools) this.modern?.toolsChanged();
     if (delta.prompts) this.modern?.promptsChanged();
@@ -113,6 +134,7 @@ export class DownstreamSessions {
   forwardLog(server: string, params: { level: LoggingLevel; logger?: string; data?: unknown }): void {
     const logger = params.logger ? `${server}/${params.logger}` : server;
     for (const [id, session] of this.sessions) {
+      if (session.scope && !session.scope.seesServer(server)) continue;
       if (session.logLevel && LOG_LEVEL_ORDER.indexOf(params.level) >= LOG_LEVEL_ORDER.indexOf(session.logLevel)) {
         if (this.blocked(id)) this.droppedNotifications++;
         else void session.server.sendLoggingMessage({ level: params.level, logger, data: params.data }).catch(() => undefined);
@@ -166,6 +188,19 @@ export class DownstreamSessions {
     this.sessions.clear();
     this.subscribers.clear();
   }
+}
+
+/** The part of a change one scope sees: a list changed for it only if its view of the list did. */
+function scopedDelta(delta: CatalogDelta, scope: Scope): CatalogDelta {
+  if (!delta.previous) return delta;
+  const before = viewOf(delta.previous, scope);
+  const after = viewOf(delta.next, scope);
+  return {
+    ...delta,
+    tools: delta.tools && !isDeepStrictEqual(before.tools, after.tools),
+    prompts: delta.prompts && !isDeepStrictEqual(before.prompts, after.prompts),
+    resources: delta.resources && !(isDeepStrictEqual(before.resources, after.resources) && isDeepStrictEqual(before.resourceTemplates, after.resourceTemplates)),
+  };
 }
 
 function subscriptionKey(server: string, uri: string): string {

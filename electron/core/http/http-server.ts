@@ -49,6 +49,7 @@ export class HttpServer {
     this.routes.push((request, response, url) => this.health(request, response, url));
     this.mcp = new McpEndpoint(app.gateway, {
       token: options.token,
+      clients: app.store.clients,
       maxBodyBytes: options.maxBodyBytes,
       sessionIdleMs: options.sessionIdleMs,
       maxSessions: options.maxSessions,

@@ -1,6 +1,7 @@
 import type { CatalogSnapshot } from '../gateway/catalog.ts';
 import type { CallResult } from '../gateway/pipeline/context.ts';
 import type { Interceptor } from '../gateway/pipeline/pipeline.ts';
+import { viewOf } from '../gateway/scope.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
 
 /** A request's `_meta` key that skips the cache for that call. */
@@ -25,7 +26,8 @@ export function responseCache(snapshot: () => CatalogSnapshot, supervisor: Super
     async intercept(ctx, next) {
       if (ctx.method !== 'tools/call' || ctx.roundState) return next(ctx);
       const name = ctx.params.name;
-      const origin = typeof name === 'string' ? snapshot().toolOrigins.get(name) : undefined;
+      // The caller's own view: a tool outside its profile is never answered from the cache either.
+      const origin = typeof name === 'string' ? viewOf(snapshot(), ctx.scope).toolOrigins.get(name) : undefined;
       const settings = origin && supervisor.get(origin.server)?.config.cache;
       if (!origin || !settings || origin.tool.annotations?.readOnlyHint !== true) return next(ctx);
       const meta = ctx.params._meta as Record<string, unknown> | undefined;

@@ -1,4 +1,6 @@
-export { Store, DataDirInUseError, type StoreOptions } from './store.ts';
+export { Store, DataDirInUseError, openAccessStore, type StoreOptions } from './store.ts';
+export { ClientRegistry, UnknownClientError, type TokenOwner } from './clients.ts';
+export { AuditTrail, type NewAuditEntry } from './audit.ts';
 export { LogBook, type NewLogEntry } from './logs.ts';
 export { TraceBook, type NewMessage } from './traces.ts';
 export { type Retention } from './retention.ts';

@@ -104,4 +104,37 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX spans_roots;
   CREATE INDEX spans_roots ON spans(start) WHERE is_root = 1;
   `,
+  // 6: the clients of the endpoint (tokens kept as their sha256 only) and the audit trail, append-only, with
+  // its own retention (it is not a log: the size cap that prunes logs does not touch it).
+  `
+  CREATE TABLE clients (
+    name        TEXT    PRIMARY KEY,
+    token_hash  TEXT    NOT NULL UNIQUE,
+    token_hint  TEXT    NOT NULL,
+    profile     TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    rotated_at  INTEGER,
+    last_used   INTEGER,
+    revoked_at  INTEGER
+  );
+  CREATE TABLE audit (
+    id          INTEGER PRIMARY KEY,
+    time        INTEGER NOT NULL,
+    client      TEXT    NOT NULL,
+    method      TEXT    NOT NULL,
+    server      TEXT,
+    target      TEXT,
+    arguments   TEXT,
+    args_hash   TEXT,
+    decision    TEXT    NOT NULL,
+    decided_by  TEXT    NOT NULL,
+    outcome     TEXT,
+    duration_ms REAL    NOT NULL,
+    trace_id    TEXT,
+    detail      TEXT
+  );
+  CREATE INDEX audit_time ON audit(time);
+  CREATE INDEX audit_client ON audit(client, id);
+  CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  `,
 ];

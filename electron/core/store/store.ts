@@ -3,6 +3,8 @@ import type { Disposable } from '../base/lifecycle.ts';
 import type { Redactor } from '../base/redactor.ts';
 import { isAlive, processStartToken } from '../process/os-process.ts';
 import { openDatabase, type Db } from './database.ts';
+import { AuditTrail } from './audit.ts';
+import { ClientRegistry } from './clients.ts';
 import { CallHistory } from './history.ts';
 import { LogBook, type LogBookOptions } from './logs.ts';
 import { ProcessRegistry } from './processes.ts';
@@ -37,6 +39,10 @@ export class Store implements Disposable {
   readonly traces: TraceBook;
   /** The playground's calls, kept to re-run. */
   readonly history: CallHistory;
+  /** The endpoint's clients and their (hashed) tokens. */
+  readonly clients: ClientRegistry;
+  /** Every call and every decision, append-only. */
+  readonly audit: AuditTrail;
   private retentionTimer: NodeJS.Timeout | undefined;
   private sizeTimer: NodeJS.Timeout | undefined;
   private deletedForSize = 0;
@@ -55,6 +61,8 @@ export class Store implements Disposable {
     // Traces and messages come with every call: batched, but at most 100 ms behind, which is what a kill -9 can lose.
     this.traces = new TraceBook(db, { flushDelayMs: 100, ...options.logs }, (message) => this.logs.append({ server: null, stream: 'app', level: 'warn', message }), redact);
     this.history = new CallHistory(db, {}, redact);
+    this.clients = new ClientRegistry(db);
+    this.audit = new AuditTrail(db, redact);
   }
 
   static open(dataDir: string, options: StoreOptions = {}): Store {
@@ -79,6 +87,7 @@ export class Store implements Disposable {
   applyRetention(now = Date.now()): { deleted: number } {
     this.logs.flush();
     this.traces.flush();
+    this.audit.applyRetention(now);
     return applyRetention(this.db, this.retention, now);
   }
 
@@ -112,9 +121,31 @@ export class Store implements Disposable {
     clearInterval(this.sizeTimer);
     this.logs.dispose();
     this.traces.dispose();
+    this.audit.dispose();
+    this.clients.flush();
     this.db.prepare('DELETE FROM owner WHERE pid = ?').run(process.pid);
     this.db.close();
   }
+}
+
+/**
+ * The clients and the audit trail of a data dir, for the `switchboard clients` and `audit` commands: opened beside a
+ * running Switchboard (sqlite allows it), without claiming the data dir. The running one sees the change at its next
+ * request.
+ */
+export function openAccessStore(dataDir: string): { clients: ClientRegistry; audit: AuditTrail; close(): void } {
+  const db = openDatabase(path.join(dataDir, 'switchboard.db'));
+  const clients = new ClientRegistry(db);
+  const audit = new AuditTrail(db);
+  return {
+    clients,
+    audit,
+    close: () => {
+      clients.flush();
+      audit.dispose();
+      db.close();
+    },
+  };
 }
 
 function claimOwnership(db: Db, dataDir: string): void {

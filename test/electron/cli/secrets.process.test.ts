@@ -74,7 +74,8 @@ describe.skipIf(!haveKeyring)('secrets, with a real keychain', () => {
     // The server got the real values: the keychain's, and the others.
     const client = new Client({ name: 'secrets-test', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${serve.base}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } } }));
-    const leaked = JSON.parse((await client.callTool({ name: 'leaky__env', arguments: {} })).content[0]!.text as string);
+    const reply = (await client.callTool({ name: 'leaky__env', arguments: {} })).content[0] as { text: string };
+    const leaked = JSON.parse(reply.text);
     expect(leaked).toEqual({ GITHUB_TOKEN: FROM_KEYCHAIN, API_KEY: IN_ENV, argv: [`--token=${IN_ARGS}`] });
     await client.callTool({ name: 'leaky__fail', arguments: {} });
     await client.close();

@@ -42,8 +42,11 @@ export class DirectToolCalls {
       this.record({ time: Date.now(), hop: 'client', direction, session: sessionId, server: null, traceId: null, message });
     record('in', { jsonrpc: '2.0', id: request.id, method: 'tools/call', params: request.params });
     const name = downstream.getClientVersion()?.name ?? null;
+    const identity = this.sessions.identity(sessionId);
+    if (!identity) return { jsonrpc: '2.0', id: request.id, error: { code: -32001, message: 'Session not found' } };
     const caller: Caller = {
       era: 'legacy',
+      identity,
       session: sessionId,
       name,
       capabilities: () => downstream.getClientCapabilities(),

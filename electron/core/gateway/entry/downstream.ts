@@ -13,7 +13,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { GatewayCatalog } from '../catalog.ts';
 import { ParkedCall } from '../parked-call.ts';
-import type { Caller, CallContext, CallResult, Era, RoundState } from '../pipeline/context.ts';
+import type { Caller, CallContext, CallResult, Era, Identity, RoundState } from '../pipeline/context.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { ROUTED_METHODS } from '../router/router.ts';
 import { parseTraceparent, type Tracer } from '../tracing.ts';
@@ -50,6 +50,8 @@ export class DownstreamServers {
   private readonly parked = new Map<string, ParkedCall>();
   /** Each 2026-07-28 request's `Server` → its (decorated) transport, which started the request's trace. */
   private readonly transports = new WeakMap<Server, TracingTransport>();
+  /** A legacy session's client (a 2026-07-28 request's comes with the request). */
+  private readonly identities = new WeakMap<Server, Identity>();
 
   constructor(private readonly options: DownstreamOptions) {}
 
@@ -57,7 +59,7 @@ export class DownstreamServers {
   readonly mint = (state: RoundState): Promise<string> => this.codec.mint(state);
 
   /** A downstream MCP server of the gateway: one per legacy session, or per 2026-07-28 request. */
-  create(era: Era): Server {
+  create(era: Era, identity?: Identity): Server {
     const decorate = this.options.decorateTransport;
     const server = new Server(
       { name: 'mcp-switchboard', title: 'MCP Switchboard', version: this.options.version },
@@ -87,6 +89,7 @@ export class DownstreamServers {
       server.setRequestHandler(method as never, ((request: { method: string; params?: Record<string, unknown> }, ctx: ServerContext) =>
         era === 'legacy' ? this.legacy(server, request, ctx) : this.modern(server, request, ctx)) as never);
     }
+    if (identity) this.identities.set(server, identity);
     return server;
   }
 
@@ -94,6 +97,7 @@ export class DownstreamServers {
   private async legacy(server: Server, request: { method: string; params?: Record<string, unknown> }, sdk: ServerContext): Promise<CallResult> {
     const caller: Caller = {
       era: 'legacy',
+      identity: this.identityOf(server, sdk),
       session: sdk.sessionId,
       name: server.getClientVersion()?.name ?? null,
       capabilities: () => server.getClientCapabilities(),
@@ -123,8 +127,9 @@ export class DownstreamServers {
     const progress = ProgressRelay.of(sdk.mcpReq._meta?.progressToken, (notification) => sdk.mcpReq.notify(notification));
     const capabilities = envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
     const name = (envelope?.[CLIENT_INFO_META_KEY] as { name?: string } | undefined)?.name ?? null;
+    const identity = this.identityOf(server, sdk);
     if (!ROUND_METHODS.has(request.method)) {
-      const caller: Caller = { era: 'modern', session: undefined, name, capabilities: () => capabilities, ask: () => Promise.reject(new ProtocolError(ProtocolErrorCode.InvalidRequest, `${request.method} cannot ask the client for input`)) };
+      const caller: Caller = { era: 'modern', identity, session: undefined, name, capabilities: () => capabilities, ask: () => Promise.reject(new ProtocolError(ProtocolErrorCode.InvalidRequest, `${request.method} cannot ask the client for input`)) };
       return this.options.pipeline.run(this.context(server, request, sdk, caller, sdk.mcpReq.signal, progress, state));
     }
     const abort = new AbortController();
@@ -132,7 +137,7 @@ export class DownstreamServers {
     sdk.mcpReq.signal.addEventListener('abort', () => !handedOver && abort.abort(sdk.mcpReq.signal.reason), { once: true });
     const parked = new ParkedCall(ASK_TIMEOUT_MS, (gone) => this.parked.delete(gone.id));
     this.parked.set(parked.id, parked);
-    const caller: Caller = { era: 'modern', session: undefined, name, capabilities: () => capabilities, ask: (question) => parked.ask(question) };
+    const caller: Caller = { era: 'modern', identity, session: undefined, name, capabilities: () => capabilities, ask: (question) => parked.ask(question) };
     const ctx = this.context(server, request, sdk, caller, abort.signal, progress, state);
     parked.watch(this.options.pipeline.run(ctx).then(async (result) => (await progress?.flush(), result)));
     try {
@@ -140,6 +145,16 @@ export class DownstreamServers {
     } finally {
       handedOver = true;
     }
+  }
+
+  /**
+   * Who sent the request: the session's client, or the one the endpoint authenticated for this request. A request
+   * with neither never came through the endpoint's authentication, and is refused.
+   */
+  private identityOf(server: Server, sdk: ServerContext): Identity {
+    const identity = this.identities.get(server) ?? ((sdk.http?.authInfo?.extra as { identity?: Identity } | undefined)?.identity);
+    if (!identity) throw new ProtocolError(ProtocolErrorCode.InvalidRequest, 'MCP Switchboard: a request without an authenticated client');
+    return identity;
   }
 
   /** What a parked call has next for its client: its result, or a round of questions. */

@@ -1,4 +1,6 @@
 import type { ClientCapabilities } from '@modelcontextprotocol/server';
+import type { Profile } from '../../../../shared/access.ts';
+import type { Scope } from '../scope.ts';
 import type { ActiveSpan } from '../tracing.ts';
 
 /** A client's protocol era: 2025 and earlier (initialize, sessions) or 2026-07-28 (stateless). */
@@ -10,9 +12,32 @@ export interface ClientQuestion {
   readonly params?: Record<string, unknown>;
 }
 
+/** Who a request is from, as the endpoint authenticated it. */
+export interface Identity {
+  /** The client's name; `admin` for the window, the CLI and the playground. */
+  readonly client: string;
+  /** The data dir's token, not acting as a client: sees everything, asked nothing. */
+  readonly admin: boolean;
+  /** What the client sees and may do (absent for the admin). */
+  readonly profile?: Profile;
+}
+
+/** What the steps of access decided about one call: the audit trail's record of it. */
+export interface CallDecision {
+  decision: 'allowed' | 'approved' | 'denied' | 'limited';
+  /** `policy` (annotations), `rule`, `person`, `client` (asked through elicitation), `timeout`, `limit`, `admin`. */
+  decidedBy: string;
+  detail: string | null;
+}
+
+/** The admin: the data dir's token, the window, the playground. */
+export const ADMIN_IDENTITY: Identity = { client: 'admin', admin: true };
+
 /** Who made a call: what it declared it can do, and how to ask it something while the call runs. */
 export interface Caller {
   readonly era: Era;
+  /** The authenticated client (its token, or the admin's acting as it). */
+  readonly identity: Identity;
   /** The legacy session (or the playground's); undefined for a 2026-07-28 client, which has none. */
   readonly session: string | undefined;
   /** The client's own name (its clientInfo), for traces and logs. */
@@ -41,6 +66,10 @@ export interface CallContext {
   readonly caller: Caller;
   /** The request's own span: interceptors and the router add attributes and steps. */
   readonly span: ActiveSpan;
+  /** What the caller may see (its profile), set by the access step; absent: everything. */
+  readonly scope?: Scope;
+  /** How the call was decided (policy, limits), filled in as it passes those steps, for the audit trail. */
+  readonly decision?: CallDecision;
   /** Aborted when the client cancels, hangs up, or the deadline passes. */
   readonly signal: AbortSignal;
   /** Progress of the upstream call, when the client asked for it (a progress token). */

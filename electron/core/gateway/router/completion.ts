@@ -2,7 +2,7 @@ import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import type { CallContext, CallResult } from '../pipeline/context.ts';
 import { resolveName } from './resolve.ts';
 import { resolveUri } from './resources.ts';
-import type { Handlers, RouteDeps } from './router.ts';
+import { snapshotFor, type Handlers, type RouteDeps } from './router.ts';
 import { callUpstream } from './upstream-call.ts';
 
 /** completion/complete: to the server of the prompt or resource template the reference names. */
@@ -10,7 +10,7 @@ export function completionHandlers(deps: RouteDeps): Handlers {
   return {
     'completion/complete': async (ctx: CallContext): Promise<CallResult> => {
       const ref = ctx.params.ref as { type?: unknown; name?: unknown; uri?: unknown } | undefined;
-      const snapshot = deps.catalog.snapshot;
+      const snapshot = snapshotFor(deps, ctx);
       let server: string;
       let mapped: Record<string, unknown>;
       if (ref?.type === 'ref/prompt') {
@@ -19,7 +19,7 @@ export function completionHandlers(deps: RouteDeps): Handlers {
         mapped = { ...ref, name: origin.name };
       } else if (ref?.type === 'ref/resource') {
         const template = typeof ref.uri === 'string' ? snapshot.templateOrigins.get(ref.uri) : undefined;
-        const target = template ?? resolveUri(deps, ref.uri);
+        const target = template ?? resolveUri(deps, ctx, ref.uri);
         server = target.server;
         mapped = { ...ref, uri: target.uri };
       } else {

@@ -1,13 +1,14 @@
 import { paginate } from '../pagination.ts';
-import type { Handlers, RouteDeps } from './router.ts';
+import type { CallContext } from '../pipeline/context.ts';
+import { snapshotFor, type Handlers, type RouteDeps } from './router.ts';
 
 /** tools/list, prompts/list, resources/list and resources/templates/list: pages of the catalog, under our own cursors. */
 export function listHandlers(deps: RouteDeps): Handlers {
   const list = <K extends 'tools' | 'prompts' | 'resources' | 'resourceTemplates'>(key: K, kind: string) =>
-    async (ctx: { params: Record<string, unknown> }) => {
+    async (ctx: CallContext) => {
       await deps.waitForStartingServers();
       const cursor = typeof ctx.params.cursor === 'string' ? ctx.params.cursor : undefined;
-      const items: readonly unknown[] = deps.catalog.snapshot[key];
+      const items: readonly unknown[] = snapshotFor(deps, ctx)[key];
       const { page, nextCursor } = paginate(items, cursor, kind, deps.pageSize);
       return nextCursor ? { [key]: page, nextCursor } : { [key]: page };
     };

@@ -1,7 +1,7 @@
 import type { CallContext, CallResult } from '../pipeline/context.ts';
 import { exposeContent } from './resources.ts';
 import { resolveName } from './resolve.ts';
-import type { Handlers, RouteDeps } from './router.ts';
+import { snapshotFor, type Handlers, type RouteDeps } from './router.ts';
 import { callUpstream } from './upstream-call.ts';
 
 /** prompts/get: to the server that owns the prompt; resource URIs in its messages exposed as the catalog lists them. */
@@ -12,7 +12,7 @@ export function promptHandlers(deps: RouteDeps): Handlers {
       let lease;
       let origin;
       try {
-        const snapshot = deps.catalog.snapshot;
+        const snapshot = snapshotFor(deps, ctx);
         origin = resolveName(snapshot, snapshot.promptOrigins, ctx.params.name, 'prompt', deps.pool);
         ctx.span.attributes.server = route.attributes.server = origin.server;
         lease = deps.pool.acquire(origin.server, ctx.caller, ctx.roundState?.replica);

@@ -1,7 +1,7 @@
 import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, UriTemplate } from '@modelcontextprotocol/server';
 import { exposeUri, parseExposedUri, type CatalogSnapshot } from '../catalog.ts';
 import type { CallContext, CallResult } from '../pipeline/context.ts';
-import type { Handlers, RouteDeps } from './router.ts';
+import { snapshotFor, type Handlers, type RouteDeps } from './router.ts';
 import { callUpstream } from './upstream-call.ts';
 
 /** How many URIs handed out in results the gateway remembers the server of. */
@@ -38,9 +38,18 @@ export interface ResolvedUri {
  * that handed it out in a result; else the only server that uses its scheme; else the only server with
  * resources. Anything else is not found, with the URI in the error's data.
  */
-export function resolveUri(deps: RouteDeps, uri: unknown): ResolvedUri {
+export function resolveUri(deps: RouteDeps, ctx: CallContext, uri: unknown): ResolvedUri {
+  const resolved = resolveUriIn(deps, ctx, uri);
+  // Outside the caller's profile: exactly what a URI no server has gets.
+  if (ctx.scope && !(ctx.scope.seesServer(resolved.server) && ctx.scope.seesResource(resolved.server, String(uri)))) {
+    throw new ResourceNotFoundError(String(uri), `Resource not found: ${String(uri)} (no server lists it or a template that matches it)`);
+  }
+  return resolved;
+}
+
+function resolveUriIn(deps: RouteDeps, ctx: CallContext, uri: unknown): ResolvedUri {
   if (typeof uri !== 'string') throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'Invalid params: uri must be a string');
-  const snapshot = deps.catalog.snapshot;
+  const snapshot = snapshotFor(deps, ctx);
   const exposed = parseExposedUri(uri);
   const aliased = exposed && snapshot.serversByAlias.get(exposed.alias);
   if (exposed && aliased) return ready(deps, { server: aliased, uri: exposed.uri });
@@ -49,7 +58,7 @@ export function resolveUri(deps: RouteDeps, uri: unknown): ResolvedUri {
   const templated = matchTemplate(snapshot, uri);
   if (templated) return templated;
   const handedOut = deps.owners.ownerOf(uri);
-  if (handedOut !== undefined) return ready(deps, { server: handedOut, uri });
+  if (handedOut !== undefined && (!ctx.scope || ctx.scope.seesServer(handedOut))) return ready(deps, { server: handedOut, uri });
   const offline = snapshot.offline.get(uri);
   if (offline !== undefined) throw deps.pool.unavailable(offline);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase();
@@ -141,7 +150,7 @@ export function resourceHandlers(deps: RouteDeps): Handlers {
       let target: ResolvedUri;
       let lease;
       try {
-        target = resolveUri(deps, ctx.params.uri);
+        target = resolveUri(deps, ctx, ctx.params.uri);
         ctx.span.attributes.server = route.attributes.server = target.server;
         lease = deps.pool.acquire(target.server, ctx.caller, ctx.roundState?.replica);
       } catch (error) {
@@ -161,13 +170,13 @@ export function resourceHandlers(deps: RouteDeps): Handlers {
       }
     },
     'resources/subscribe': async (ctx) => {
-      const target = resolveUri(deps, ctx.params.uri);
+      const target = resolveUri(deps, ctx, ctx.params.uri);
       ctx.span.attributes.server = target.server;
       await deps.sessions.subscribe(ctx.caller.session, target.server, target.uri);
       return {};
     },
     'resources/unsubscribe': async (ctx) => {
-      const target = resolveUri(deps, ctx.params.uri);
+      const target = resolveUri(deps, ctx, ctx.params.uri);
       ctx.span.attributes.server = target.server;
       await deps.sessions.unsubscribe(ctx.caller.session, target.server, target.uri);
       return {};

@@ -1,8 +1,9 @@
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
-import type { GatewayCatalog } from '../catalog.ts';
+import type { CatalogSnapshot, GatewayCatalog } from '../catalog.ts';
 import type { CallContext, CallResult } from '../pipeline/context.ts';
 import type { Terminal } from '../pipeline/pipeline.ts';
 import type { UpstreamPool } from '../pipeline/upstream-pool.ts';
+import { viewOf } from '../scope.ts';
 import type { DownstreamSessions } from '../sessions.ts';
 import { completionHandlers } from './completion.ts';
 import { listHandlers } from './lists.ts';
@@ -23,6 +24,11 @@ export interface RouteDeps {
   readonly pageSize: number;
   /** Waits (bounded) for servers that are still starting (those given, or all), so a client's first list is complete. */
   waitForStartingServers(only?: readonly string[]): Promise<void>;
+}
+
+/** The catalog as the caller may see it (its profile's view). */
+export function snapshotFor(deps: RouteDeps, ctx: { scope?: CallContext['scope'] }): CatalogSnapshot {
+  return viewOf(deps.catalog.snapshot, ctx.scope);
 }
 
 /** One method's handler: the request of a client, answered by a server (or by the catalog). */

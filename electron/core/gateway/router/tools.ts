@@ -5,7 +5,7 @@ import { ServerUnavailableError, type Lease } from '../pipeline/upstream-pool.ts
 import type { CatalogSnapshot } from '../catalog.ts';
 import { resolveName, serverOfPrefix } from './resolve.ts';
 import { exposeContent } from './resources.ts';
-import type { Handlers, RouteDeps } from './router.ts';
+import { snapshotFor, type Handlers, type RouteDeps } from './router.ts';
 import { callUpstream, describeUpstreamFailure, errorText } from './upstream-call.ts';
 
 /**
@@ -20,7 +20,7 @@ export function toolHandlers(deps: RouteDeps): Handlers {
       let lease: Lease;
       let origin;
       try {
-        origin = (await resolveTool(deps, ctx.params.name)) as { server: string; name: string; tool?: Tool };
+        origin = (await resolveTool(deps, ctx, ctx.params.name)) as { server: string; name: string; tool?: Tool };
         ctx.span.attributes.server = route.attributes.server = origin.server;
         ctx.span.attributes.tool = route.attributes.tool = origin.name;
         lease = deps.pool.acquire(origin.server, ctx.caller, ctx.roundState?.replica);
@@ -84,12 +84,12 @@ function anotherReplica(deps: RouteDeps, server: string, ctx: CallContext, faile
  * its prefix, or from when it last ran), or, for a name no server is known for, for servers that never listed
  * their tools yet; every other call goes on at once.
  */
-async function resolveTool(deps: RouteDeps, name: unknown) {
-  const snapshot = deps.catalog.snapshot;
+async function resolveTool(deps: RouteDeps, ctx: CallContext, name: unknown) {
+  const snapshot = snapshotFor(deps, ctx);
   if (typeof name === 'string' && snapshot.toolOrigins.has(name)) return snapshot.toolOrigins.get(name)!;
   const owner = typeof name === 'string' ? (snapshot.offline.get(name) ?? serverOfPrefix(snapshot, name)) : undefined;
   await deps.waitForStartingServers(owner !== undefined ? [owner] : neverListed(snapshot, deps));
-  const fresh = deps.catalog.snapshot;
+  const fresh = snapshotFor(deps, ctx);
   return resolveName(fresh, fresh.toolOrigins, name, 'tool', deps.pool);
 }
 

@@ -9,19 +9,19 @@ const gateway = (client: ClientId, pinned = false) =>
     endpoint: { url: 'http://127.0.0.1:7780/mcp', token: 'tok-123', pinned },
     launcher: { command: '/opt/node/bin/node', args: ['/opt/switchboard/bin/switchboard.js'] },
     dataDir: '/home/me/.config/MCP Switchboard',
+    clientName: client,
   });
 
 const httpGateway = { url: 'http://127.0.0.1:7780/mcp', headers: { Authorization: 'Bearer tok-123' } };
 
 describe('exportConfig in gateway mode', () => {
-  it('gives Claude Desktop the stdio bridge, with absolute paths and the token in env', () => {
+  it('gives Claude Desktop the stdio bridge acting as its own client, with absolute paths and no token (it reads the data dir\'s)', () => {
     expect(gateway('claude-desktop')).toEqual({
       config: {
         mcpServers: {
           switchboard: {
             command: '/opt/node/bin/node',
-            args: ['/opt/switchboard/bin/switchboard.js', 'connect', '--data-dir', '/home/me/.config/MCP Switchboard'],
-            env: { SWITCHBOARD_TOKEN: 'tok-123' },
+            args: ['/opt/switchboard/bin/switchboard.js', 'connect', '--data-dir', '/home/me/.config/MCP Switchboard', '--client', 'claude-desktop'],
           },
         },
       },
@@ -30,17 +30,19 @@ describe('exportConfig in gateway mode', () => {
     });
   });
 
-  it('passes an explicitly given URL to the bridge, and the launcher env after the token', () => {
+  it('passes an explicitly given URL to the bridge, and the token only where the data dir does not hold it (SWITCHBOARD_TOKEN)', () => {
     const result = exportConfig({
       client: 'claude-desktop',
       mode: 'gateway',
       endpoint: { url: 'http://127.0.0.1:9999/mcp', token: 't', pinned: true },
       launcher: { command: '/Applications/MCP Switchboard.app/Contents/MacOS/MCP Switchboard', args: ['/app/bin/switchboard.js'], env: { ELECTRON_RUN_AS_NODE: '1' } },
       dataDir: '/data',
+      clientName: 'desk',
+      bridgeToken: 't',
     });
     expect(result.entries.switchboard).toEqual({
       command: '/Applications/MCP Switchboard.app/Contents/MacOS/MCP Switchboard',
-      args: ['/app/bin/switchboard.js', 'connect', '--data-dir', '/data', '--url', 'http://127.0.0.1:9999/mcp'],
+      args: ['/app/bin/switchboard.js', 'connect', '--data-dir', '/data', '--client', 'desk', '--url', 'http://127.0.0.1:9999/mcp'],
       env: { SWITCHBOARD_TOKEN: 't', ELECTRON_RUN_AS_NODE: '1' },
     });
   });

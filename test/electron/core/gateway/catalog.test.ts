@@ -41,8 +41,8 @@ describe('GatewayCatalog', () => {
   it('coalesces a burst of changes into one update for clients, with the final lists', async () => {
     const fake = fakeSupervisor();
     const catalog = new GatewayCatalog(fake.supervisor);
-    const deltas: CatalogDelta[] = [];
-    catalog.onDidChange((delta) => deltas.push(delta));
+    const deltas: Pick<CatalogDelta, 'tools' | 'prompts' | 'resources'>[] = [];
+    catalog.onDidChange(({ tools, prompts, resources }) => deltas.push({ tools, prompts, resources }));
     for (let i = 1; i <= 10; i++) fake.change(Array.from({ length: i }, (_, n) => `t${n}`));
     await sleep(100);
     expect(deltas).toEqual([{ tools: true, prompts: true, resources: false }]);
@@ -54,8 +54,8 @@ describe('GatewayCatalog', () => {
     const fake = fakeSupervisor();
     fake.change(['t0']);
     const catalog = new GatewayCatalog(fake.supervisor);
-    const deltas: CatalogDelta[] = [];
-    catalog.onDidChange((delta) => deltas.push(delta));
+    const deltas: Pick<CatalogDelta, 'tools' | 'prompts' | 'resources'>[] = [];
+    catalog.onDidChange(({ tools, prompts, resources }) => deltas.push({ tools, prompts, resources }));
     fake.change(['t0']);
     await sleep(60);
     expect(deltas).toEqual([]);
