@@ -31,8 +31,8 @@ export interface McpEndpointOptions {
 
 interface LegacySession {
   readonly transport: NodeStreamableHTTPServerTransport;
-  /** The client that opened it: only that client's requests may use it. */
-  readonly identity: Identity;
+  /** The client that opened it (only its requests may use it), with its profile as of its last request. */
+  identity: Identity;
   lastSeen: number;
   openStreams: number;
   /** The open notification stream (GET), to see whether its client keeps up. */
@@ -134,6 +134,11 @@ export class McpEndpoint implements Disposable {
       if (!session) return sendError(response, 404, -32001, 'Session not found: initialize a new session');
       // Another client's session is not this one's to use (it would see that client's view).
       if (session.identity.client !== identity.client) return sendError(response, 404, -32001, 'Session not found: initialize a new session');
+      // A profile edited since the session began counts from this request (its notifications too).
+      if (session.identity.profile !== identity.profile) {
+        session.identity = identity;
+        this.gateway.sessions.setIdentity(sessionId, identity);
+      }
       session.lastSeen = Date.now();
       return this.serveSession(session, request, response, body);
     }

@@ -61,6 +61,12 @@ export class DownstreamSessions {
     this.sessions.set(id, { server, identity, scope: this.scopes(identity), subscriptions: new Set() });
   }
 
+  /** The client's profile changed: what the session hears follows it. */
+  setIdentity(id: string, identity: Identity): void {
+    const session = this.sessions.get(id);
+    if (session) this.sessions.set(id, { ...session, identity, scope: this.scopes(identity) });
+  }
+
   /** The client of a legacy session. */
   identity(id: string): Identity | undefined {
     return this.sessions.get(id)?.identity;

@@ -152,7 +152,8 @@ export class DownstreamServers {
    * with neither never came through the endpoint's authentication, and is refused.
    */
   private identityOf(server: Server, sdk: ServerContext): Identity {
-    const identity = this.identities.get(server) ?? ((sdk.http?.authInfo?.extra as { identity?: Identity } | undefined)?.identity);
+    // The request's own (its client's profile as it is now), else the one its session was opened with (in process).
+    const identity = (sdk.http?.authInfo?.extra as { identity?: Identity } | undefined)?.identity ?? this.identities.get(server);
     if (!identity) throw new ProtocolError(ProtocolErrorCode.InvalidRequest, 'MCP Switchboard: a request without an authenticated client');
     return identity;
   }
