@@ -49,7 +49,7 @@ function errorText(error: unknown): string {
 
 /** True when Switchboard's /mcp answered 401 (its own wording, not a server's error that mentions a 401). */
 export function isRefusedToken(error: unknown): boolean {
-  return /Unauthorized: (send the Switchboard token|the client "|Switchboard has no client|this token of the client)/.test(errorText(error));
+  return /Unauthorized: (send the Switchboard token|the client "|Switchboard has no client|this token of the client|Switchboard knows no client)/.test(errorText(error));
 }
 
 /**

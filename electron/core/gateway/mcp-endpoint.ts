@@ -305,6 +305,7 @@ export class McpEndpoint implements Disposable {
     const owner = this.options.clients?.owner(given);
     if (owner?.kind === 'client') return { identity: { client: owner.client.name, admin: false, profile: owner.client.profile } };
     if (owner?.kind === 'revoked') return { refused: `Unauthorized: this token of the client "${owner.client.name}" was revoked in Switchboard` };
+    if (given.startsWith('sbc_')) return { refused: 'Unauthorized: Switchboard knows no client with this token (a rotated token stops working: export the client again, or see `switchboard clients list`)' };
     return { refused: 'Unauthorized: send the Switchboard token as "Authorization: Bearer <token>"' };
   }
 
