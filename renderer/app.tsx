@@ -5,6 +5,8 @@ import { StatusBar } from './components/status-bar.tsx';
 import { Toasts } from './components/toasts.tsx';
 import { useBridge } from './components/bridge-context.tsx';
 import { SocketBridge } from './bridge/index.ts';
+import { ApprovalDialog } from './components/approval-dialog.tsx';
+import { AuditPage } from './pages/audit.tsx';
 import { ClientsPage } from './pages/clients.tsx';
 import { LogsPage } from './pages/logs.tsx';
 import { PlaygroundPage } from './pages/playground.tsx';
@@ -14,7 +16,7 @@ import { TracesPage } from './pages/traces.tsx';
 import { isPage, PAGES, type Page, type Theme } from './store/app.ts';
 import { useApp } from './store/index.ts';
 
-const LABELS: Record<Page, string> = { servers: 'Servers', playground: 'Playground', logs: 'Logs', traces: 'Traces', clients: 'Clients', terminal: 'Terminal' };
+const LABELS: Record<Page, string> = { servers: 'Servers', playground: 'Playground', logs: 'Logs', traces: 'Traces', clients: 'Clients', audit: 'Audit', terminal: 'Terminal' };
 
 /** The window: navigation, the current page, the status bar, and the dialogs servers ask for. */
 export function App() {
@@ -54,7 +56,7 @@ export function App() {
   }, [theme]);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.altKey && !event.ctrlKey && !event.metaKey && /^[1-6]$/.test(event.key)) {
+      if (event.altKey && !event.ctrlKey && !event.metaKey && /^[1-7]$/.test(event.key)) {
         event.preventDefault();
         navigate(PAGES[Number(event.key) - 1]!);
         return;
@@ -109,6 +111,7 @@ export function App() {
         {page === 'logs' && <LogsPage />}
         {page === 'traces' && <TracesPage />}
         {page === 'clients' && <ClientsPage />}
+        {page === 'audit' && <AuditPage />}
         {/* Terminals stay mounted (hidden) so their output and scrollback survive a page switch. */}
         <div style={{ display: page === 'terminal' ? 'contents' : 'none' }}>
           <TerminalPage />
@@ -116,6 +119,7 @@ export function App() {
       </main>
       <StatusBar />
       <ServerDialogs />
+      <ApprovalDialog />
       <Toasts />
     </div>
   );

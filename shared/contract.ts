@@ -430,9 +430,12 @@ export const METHODS = {
   'config.answerFirstRun': method<{ added: string[] }>()(z.strictObject({ accept: z.boolean() })),
 
   'catalog.get': method<CatalogView>()(none),
+  /** The tools, prompts and resources one Switchboard client sees (its profile), as it would list them. */
+  'catalog.as': method<{ tools: string[]; prompts: string[]; resources: string[] }>()(z.strictObject({ client: ClientNameSchema })),
   /** Calls a tool through the gateway (traced like an external call). `callId` names it for progress and cancel. */
   'tools.call': method<ToolCallOutcome>()(
-    z.strictObject({ callId: id, name: z.string().min(1).max(200), arguments: entry, timeoutMs: z.number().int().positive().max(24 * 3600_000).optional() }),
+    /** `as`: the call is made as that Switchboard client (its profile, policy and limits apply). */
+    z.strictObject({ callId: id, name: z.string().min(1).max(200), arguments: entry, timeoutMs: z.number().int().positive().max(24 * 3600_000).optional(), as: ClientNameSchema.optional() }),
   ),
   'tools.cancel': method<null>()(z.strictObject({ callId: id })),
   'resources.read': method<{ contents: ResourceContents[] }>()(z.strictObject({ uri: z.string().min(1) })),

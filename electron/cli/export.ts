@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLIENT_NAME } from '../../shared/access.ts';
-import { CLIENT_IDS, ClientFileError, clientTokenFor, DIALECTS, exportConfig, installConfig, isClientId, type ExportOptions, type InstallResult } from '../core/clients/index.ts';
+import { CLIENT_IDS, ClientFileError, clientTokenFor, DIALECTS, exportConfig, GATEWAY_ENTRY_NAME, readInstalledEntry, installConfig, isClientId, type ExportOptions, type InstallResult } from '../core/clients/index.ts';
 import { ConfigFile } from '../core/config/file.ts';
 import { ConfigError } from '../core/config/parse.ts';
 import { dataDirFiles, readEndpoint } from '../core/data-dir.ts';
@@ -50,10 +50,21 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (mode === 'gateway') {
     const url = values.url === undefined ? (readEndpoint(dataDir)?.url ?? `http://127.0.0.1:${DEFAULT_PORT}/mcp`) : toMcpUrl(values.url).href;
     // The entry acts as a Switchboard client of its own (its profile applies): a remote entry gets a new token of it.
+    // An install that will be refused makes nothing; one over an entry that already works keeps its token.
+    let installed: Record<string, unknown> | undefined;
+    if (values.install) {
+      try {
+        installed = readInstalledEntry({ client, file: values.file === undefined ? undefined : path.resolve(values.file), name: GATEWAY_ENTRY_NAME });
+      } catch (error) {
+        if (!(error instanceof ClientFileError)) throw error;
+        stderr(`${error.message} (nothing was changed)`);
+        return 1;
+      }
+    }
     const access = openAccessStore(dataDir);
     let minted: ReturnType<typeof clientTokenFor>;
     try {
-      minted = clientTokenFor(access.clients, client, as, true);
+      minted = clientTokenFor(access.clients, client, as, true, installed);
     } finally {
       access.close();
     }

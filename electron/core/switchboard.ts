@@ -121,7 +121,6 @@ export class Switchboard {
       onLog?.({ level, message });
     };
     try {
-      appLog('info', isSecretStore(secrets) ? `secrets: in ${secrets.description}` : `secrets: ${secrets.unavailable}; \${secret:NAME} references cannot be resolved`);
       const leftovers = await sweepLeftovers(store.processes);
       if (leftovers.length > 0) {
         const list = leftovers.map((l) => `${l.server} (pid ${l.pid}, ${l.outcome})`).join(', ');
@@ -135,6 +134,10 @@ export class Switchboard {
       }
       const config = new ConfigFile(configPath);
       config.load();
+      // Where secrets are: in the log always; said on the console too where the config needs them and they cannot be had.
+      const secretsLine = isSecretStore(secrets) ? `secrets: in ${secrets.description}` : `secrets: ${secrets.unavailable}; \${secret:NAME} references cannot be resolved`;
+      if (!isSecretStore(secrets) && fs.readFileSync(configPath, 'utf8').includes('${secret:')) appLog('warn', secretsLine);
+      else store.logs.append({ server: null, stream: 'app', level: 'info', message: secretsLine });
 
       const env = options.env ?? process.env;
       let environment: Promise<LaunchEnvironment> | undefined;

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { ClientTarget } from '../../shared/contract.ts';
-import { CopyButton, formatTime } from '../components/common.tsx';
+import { CopyButton, copyText, formatTime } from '../components/common.tsx';
 import { useApp } from '../store/index.ts';
+import { AccessSection } from './access-section.tsx';
 
 const TOKEN_MASK = '•'.repeat(24);
 
@@ -52,9 +53,11 @@ export function ClientsPage() {
             </button>
           </div>
           <p className="muted" style={{ margin: 0 }}>
-            HTTP clients send it as <code>Authorization: Bearer &lt;token&gt;</code>; Claude Desktop’s entry runs <code>switchboard connect</code> with it in its environment. The configs below carry it (shown masked, copied whole): after Regenerate, install or copy them again.
+            The admin token: the window, the CLI and the stdio bridge use it, and it sees everything. Give each AI client its own token below instead: Install and Copy make one for it (a remote entry carries it; Claude Desktop’s bridge reads this one from the data dir and acts as its client, so a rotation never breaks it).
           </p>
         </section>
+
+        <AccessSection />
 
         <section className="stack" aria-label="Sessions">
           <h2>Client sessions (last 24 h)</h2>
@@ -123,7 +126,7 @@ function ClientCard({ client, token }: { client: ClientTarget; token: string | u
         <span className="mono muted ellipsis grow" title={client.file}>
           {client.file} {client.exists ? '' : '(not there yet)'}
         </span>
-        {exported && <CopyButton text={exported.text} label="Copy config" />}
+        {exported && <CopyConfig client={client} text={exported.text} />}
         <button
           type="button"
           className="small primary"
@@ -140,5 +143,34 @@ function ClientCard({ client, token }: { client: ClientTarget; token: string | u
         </p>
       ))}
     </article>
+  );
+}
+
+/**
+ * Copies the config. Through Switchboard, the entry acts as a client of its own: copying makes that client (or a new
+ * token of it, for an entry that carries one), so what is copied works as it is.
+ */
+function CopyConfig({ client, text }: { client: ClientTarget; text: string }) {
+  const mode = useApp((s) => s.clients.mode);
+  const mint = useApp((s) => s.clients.mintExport);
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(false), 1500);
+    return () => clearTimeout(timer);
+  }, [copied]);
+  const remote = client.id !== 'claude-desktop';
+  return (
+    <button
+      type="button"
+      className="small"
+      onClick={() => {
+        if (mode === 'direct') return void copyText(text).then(() => setCopied(true));
+        if (remote && !confirm(`Copying makes a new token for the Switchboard client "${client.id}": a config with its old token stops working. Go on?`)) return;
+        void mint(client.id).then((minted) => (minted === undefined ? undefined : copyText(minted).then(() => setCopied(true))));
+      }}
+    >
+      {copied ? 'Copied' : 'Copy config'}
+    </button>
   );
 }

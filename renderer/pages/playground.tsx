@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { toJsonRpcCall, type HistoryEntry, type PromptInfo, type PromptRendered, type ResourceContents, type ToolInfo } from '../../shared/contract.ts';
 import { useBridge } from '../components/bridge-context.tsx';
 import { Badge, CopyButton, formatDuration, formatTime, JsonView, moveFocusInList, ServerFilter } from '../components/common.tsx';
@@ -31,6 +31,7 @@ export function PlaygroundPage() {
           ))}
         </div>
         <span className="spacer" />
+        <ActAs />
         <span className="muted">{tools.length} tools through the gateway</span>
       </div>
       <div className="page-body" style={{ padding: 0 }}>
@@ -59,11 +60,14 @@ function ToolsTab() {
   const server = useApp((s) => s.playground.server);
   const selected = useApp((s) => s.playground.selected);
   const { setSearch, setServer, select } = useApp((s) => s.playground);
+  const asView = useApp((s) => s.playground.asView);
   const servers = useMemo(() => [...new Set(tools.map((tool) => tool.server))].sort(), [tools]);
   const shown = useMemo(() => {
     const needle = search.trim().toLowerCase();
-    return tools.filter((tool) => (!server || tool.server === server) && (!needle || tool.name.toLowerCase().includes(needle) || (tool.description ?? '').toLowerCase().includes(needle) || (tool.title ?? '').toLowerCase().includes(needle)));
-  }, [tools, search, server]);
+    // Acting as a client: only what it sees.
+    const visible = asView ? new Set(asView.tools) : undefined;
+    return tools.filter((tool) => (!visible || visible.has(tool.name)) && (!server || tool.server === server) && (!needle || tool.name.toLowerCase().includes(needle) || (tool.description ?? '').toLowerCase().includes(needle) || (tool.title ?? '').toLowerCase().includes(needle)));
+  }, [tools, search, server, asView]);
   const tool = tools.find((item) => item.name === selected);
   return (
     <div className="split">
@@ -484,5 +488,33 @@ function HistoryTab() {
         )}
       </div>
     </div>
+  );
+}
+
+/** Acts as one of the endpoint's clients: the tool list narrows to what it sees, and its calls go through its policy. */
+function ActAs() {
+  const as = useApp((s) => s.playground.as);
+  const view = useApp((s) => s.playground.asView);
+  const setAs = useApp((s) => s.playground.setAs);
+  const clients = useApp((s) => s.access.clients);
+  const refresh = useApp((s) => s.access.refresh);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  return (
+    <label className="row" title="Calls are made as this client: its profile, policy (ask, deny) and limits apply, as they do for it">
+      <span className="muted">As</span>
+      <select aria-label="Act as client" value={as ?? ''} onChange={(event) => void setAs(event.target.value || null)}>
+        <option value="">admin (sees everything)</option>
+        {clients
+          .filter((client) => client.revokedAt === null)
+          .map((client) => (
+            <option key={client.name} value={client.name}>
+              {client.name}
+            </option>
+          ))}
+      </select>
+      {as && view && <span className="muted" data-testid="as-view">{view.tools.length} tools visible</span>}
+    </label>
   );
 }

@@ -11,6 +11,8 @@ export interface ClientsSlice {
   setMode(mode: ExportMode): void;
   loadExport(client: ClientId): Promise<void>;
   install(client: ClientId): Promise<void>;
+  /** The config with a token made for it (the client made if needed): the text to copy. */
+  mintExport(client: ClientId): Promise<string | undefined>;
   regenerateToken(): Promise<string | undefined>;
 }
 
@@ -33,6 +35,13 @@ export function createClientsSlice({ api, get, patch }: SliceContext, onToken: (
       const mode = get().clients.mode;
       const exported = await attempt('export the config', () => call(api, 'clients.export', { client, mode }));
       if (exported && get().clients.mode === mode) patch('clients', (clients) => ({ exports: { ...clients.exports, [client]: exported } }));
+    },
+    mintExport: async (client) => {
+      const exported = await attempt('make the config', () => call(api, 'clients.export', { client, mode: get().clients.mode, mint: true }));
+      if (!exported) return undefined;
+      for (const warning of exported.warnings.filter((text) => text.startsWith('made the Switchboard client') || text.startsWith('a new token'))) get().app.toast('info', warning);
+      void get().access.refresh();
+      return exported.text;
     },
     install: async (client) => {
       const installed = await attempt('install the config', () => call(api, 'clients.install', { client, mode: get().clients.mode }));

@@ -2,6 +2,7 @@ import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Bridge } from '../bridge/index.ts';
+import { createAccessSlice } from './access.ts';
 import { createAppSlice, type Page, type Theme } from './app.ts';
 import { createCatalogSlice } from './catalog.ts';
 import { createClientsSlice } from './clients.ts';
@@ -44,6 +45,7 @@ export function createAppStore(api: Bridge, options: StoreOptions = {}): AppStor
       clients: createClientsSlice(context, options.onToken ?? (() => {})),
       terminals: createTerminalsSlice(context),
       dialogs: createDialogsSlice(context),
+      access: createAccessSlice(context),
     };
   });
 }
@@ -75,6 +77,10 @@ export function wireEvents(api: Bridge, store: AppStore): () => void {
     api.on('tools.progress', (payload) => state().playground.onProgress(payload)),
     api.on('dialogs.request', (request) => state().dialogs.push(request)),
     api.on('dialogs.closed', ({ requestId }) => state().dialogs.remove(requestId)),
+    api.on('approvals.changed', ({ approvals }) => state().access.setApprovals(approvals)),
+    api.on('access.changed', () => {
+      if (state().access.loaded) void state().access.refresh();
+    }),
     api.on('terminal.data', ({ id, data }) => terminalOutput.write(id, data)),
     api.on('terminal.exit', ({ id, exitCode }) => state().terminals.markExited(id, exitCode)),
     api.onState((connection) => {
@@ -93,7 +99,7 @@ export function wireEvents(api: Bridge, store: AppStore): () => void {
 /** Everything a page shows, fetched again (at start and after a reconnect). */
 export async function refreshAll(store: AppStore): Promise<void> {
   const state = store.getState();
-  await Promise.all([state.app.loadInfo(), state.servers.refresh(), state.catalog.refresh(), state.history.refresh(), state.logs.reload(), state.servers.loadFirstRun()]);
+  await Promise.all([state.app.loadInfo(), state.servers.refresh(), state.catalog.refresh(), state.history.refresh(), state.logs.reload(), state.servers.loadFirstRun(), state.access.loadApprovals()]);
   if (store.getState().traces.loaded) await store.getState().traces.refresh();
 }
 

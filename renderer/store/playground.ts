@@ -31,6 +31,12 @@ export interface PlaygroundSlice {
   server: string;
   drafts: Record<string, Draft>;
   runs: Record<string, Run>;
+  /** Calls are made as this Switchboard client (its profile, policy and limits apply); null: as the admin. */
+  as: string | null;
+  /** What `as` sees (tool names), to show only those. */
+  asView: { tools: string[] } | null;
+  setAs(client: string | null): Promise<void>;
+  viewAs(client: string): Promise<{ tools: string[]; prompts: string[]; resources: string[] } | undefined>;
   setTab(tab: PlaygroundTab): void;
   select(tool: string | null): void;
   setSearch(search: string): void;
@@ -62,6 +68,15 @@ export function createPlaygroundSlice({ api, get, patch }: SliceContext): Playgr
     server: '',
     drafts: {},
     runs: {},
+    as: null,
+    asView: null,
+    setAs: async (client) => {
+      patch('playground', { as: client, asView: null });
+      if (client === null) return;
+      const view = await get().playground.viewAs(client);
+      if (view && get().playground.as === client) patch('playground', { asView: view });
+    },
+    viewAs: (client) => get().app.attempt(`read what ${client} sees`, () => call(api, 'catalog.as', { client })),
     setTab: (tab) => patch('playground', { tab }),
     select: (selected) => patch('playground', { selected }),
     setSearch: (search) => patch('playground', { search }),
@@ -94,7 +109,8 @@ export function createPlaygroundSlice({ api, get, patch }: SliceContext): Playgr
       const callId = `call-${Date.now().toString(36)}-${nextCall++}`;
       setRun(tool, () => ({ callId, startedAt: Date.now(), running: true, progress: null, outcome: null, error: null }));
       try {
-        const outcome = await call(api, 'tools.call', { callId, name: tool, arguments: draft.values });
+        const as = get().playground.as;
+        const outcome = await call(api, 'tools.call', { callId, name: tool, arguments: draft.values, ...(as ? { as } : {}) });
         setRun(tool, (run) => (run?.callId === callId ? { ...run, running: false, outcome } : run!));
       } catch (error) {
         const apiError: ApiError = error instanceof CallError ? error.error : { code: 'failed', message: String(error) };

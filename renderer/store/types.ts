@@ -1,5 +1,6 @@
 import type { StoreApi } from 'zustand';
 import type { Bridge } from '../bridge/index.ts';
+import type { AccessSlice } from './access.ts';
 import type { AppSlice } from './app.ts';
 import type { CatalogSlice } from './catalog.ts';
 import type { ClientsSlice } from './clients.ts';
@@ -23,6 +24,7 @@ export interface AppState {
   clients: ClientsSlice;
   terminals: TerminalsSlice;
   dialogs: DialogsSlice;
+  access: AccessSlice;
 }
 
 export type Set = StoreApi<AppState>['setState'];

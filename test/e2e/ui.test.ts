@@ -4,6 +4,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../electron/core/store/store.ts';
@@ -11,7 +12,7 @@ import { binOf, fixture, removeTempDirs, repoRoot, tempDir } from '../helpers/fs
 import { waitFor } from '../helpers/wait.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const PAGES = ['servers', 'playground', 'logs', 'traces', 'clients', 'terminal'] as const;
+const PAGES = ['servers', 'playground', 'logs', 'traces', 'clients', 'audit', 'terminal'] as const;
 const everythingBin = binOf('@modelcontextprotocol/server-everything', 'dist/index.js');
 const BUILT = ['dist/electron/cli/main.js', 'dist/renderer/index.html'];
 const skipReason = !fs.existsSync(CHROMIUM) ? 'skipped: /usr/bin/chromium is not installed' : '';
@@ -42,6 +43,7 @@ let signInUrl: string;
 let base: string;
 let dataDir: string;
 let home: string;
+let agentToken = '';
 
 describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard serve ${skipReason}`, () => {
   beforeAll(async () => {
@@ -58,6 +60,7 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
         mcpServers: {
           everything: { command: process.execPath, args: [everythingBin, 'stdio'] },
           flood: { command: process.execPath, args: [fixture('flood.mjs')], env: { FLOOD_LINES: '3' } },
+          notes: { command: process.execPath, args: [fixture('annotated.mjs'), 'notes'] },
         },
       }),
     );
@@ -131,7 +134,8 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     expect(page.url()).not.toContain('token');
     await page.locator('tr[data-server="everything"][data-state="ready"]').waitFor({ timeout: 30_000 });
     await page.locator('tr[data-server="flood"][data-state="ready"]').waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.getByTestId('servers-ready').textContent()).toContain('2/2');
+    await page.locator('tr[data-server="notes"][data-state="ready"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('servers-ready').textContent()).toContain('3/3');
   });
 
   it('moves between pages with the keyboard', async () => {
@@ -291,8 +295,72 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     expect(shown).not.toContain(new URL(signInUrl).searchParams.get('token')!);
     const text = JSON.parse(shown) as { mcpServers: { switchboard: { command: string; args: string[] } } };
     expect(text.mcpServers.switchboard.command).toBe(process.execPath);
-    expect(text.mcpServers.switchboard.args).toEqual([path.join(repoRoot, 'bin', 'switchboard.js'), 'connect', '--data-dir', dataDir]);
+    expect(text.mcpServers.switchboard.args).toEqual([path.join(repoRoot, 'bin', 'switchboard.js'), 'connect', '--data-dir', dataDir, '--client', 'claude-desktop']);
     await expect.poll(() => page.getByTestId('endpoint').textContent()).toBe(`${base}/mcp`);
+  });
+
+  it('adds a client with its own token on the Clients page, shown once', async () => {
+    await goto('clients');
+    await page.getByLabel('Client name').fill('agent');
+    await page.getByLabel('Servers it sees').fill('notes');
+    await page.getByRole('button', { name: 'Add client' }).click();
+    const fresh = page.getByTestId('fresh-token');
+    await fresh.waitFor();
+    agentToken = (await fresh.locator('code').textContent())!.trim();
+    expect(agentToken).toMatch(/^sbc_[\w-]{40,}$/);
+    await page.locator('tr[data-access-client="agent"]').waitFor();
+    expect(await page.locator('tr[data-access-client="agent"]').textContent()).toContain('servers: notes');
+    await fresh.getByRole('button', { name: 'Done' }).click();
+    await fresh.waitFor({ state: 'detached' });
+    // Gone for good: the page never shows it again.
+    expect(await page.locator('main').textContent()).not.toContain(agentToken);
+  });
+
+  it("a client's destructive call waits for the window: approved there it runs, denied (Esc) it does not", async () => {
+    const agent = new Client({ name: 'e2e-agent', version: '1' });
+    await agent.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${agentToken}` } } }));
+    try {
+      expect((await agent.listTools()).tools.every((tool) => tool.name.startsWith('notes__'))).toBe(true);
+      const approved = agent.callTool({ name: 'notes__delete_notes', arguments: { note: 'from the e2e test' } });
+      const dialog = page.getByRole('dialog', { name: 'agent wants to call notes__delete_notes' });
+      await dialog.waitFor({ timeout: 10_000 });
+      expect(await dialog.textContent()).toContain('from the e2e test');
+      await dialog.getByRole('button', { name: /Approve once/ }).click();
+      expect(await approved).toMatchObject({ content: [{ type: 'text', text: 'delete_notes ran with from the e2e test' }] });
+      await dialog.waitFor({ state: 'detached' });
+
+      const denied = agent.callTool({ name: 'notes__send_mail', arguments: {} });
+      await page.getByRole('dialog', { name: 'agent wants to call notes__send_mail' }).waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Escape');
+      const result = await denied;
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toContain('denied the call of notes__send_mail');
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it('lists every call and its decision on the Audit page, filtered by client', async () => {
+    await goto('audit');
+    await page.getByLabel('Client').selectOption('agent');
+    await page.locator('tr[data-decision="approved"]').filter({ hasText: 'notes__delete_notes' }).waitFor();
+    await page.locator('tr[data-decision="denied"]').filter({ hasText: 'notes__send_mail' }).waitFor();
+    const rows = await page.locator('tr[data-audit]').allTextContents();
+    expect(rows.every((row) => row.includes('agent'))).toBe(true);
+    expect(rows.find((row) => row.includes('notes__delete_notes'))).toContain('person');
+  });
+
+  it('acts as that client in the playground: only its tools are listed', async () => {
+    await goto('playground');
+    await page.getByRole('tab', { name: 'Tools' }).click();
+    await page.locator('[data-search]').fill('');
+    await page.locator('[data-tool="everything__echo"]').waitFor();
+    await page.getByLabel('Act as client').selectOption('agent');
+    await expect.poll(() => page.getByTestId('as-view').textContent()).toContain('6 tools visible');
+    await page.locator('[data-tool="everything__echo"]').waitFor({ state: 'detached' });
+    await page.locator('[data-tool="notes__read_notes"]').waitFor();
+    await page.getByLabel('Act as client').selectOption('');
+    await page.locator('[data-tool="everything__echo"]').waitFor();
   });
 
   it('reconnects by itself when Switchboard restarts, and shows the servers again', async () => {

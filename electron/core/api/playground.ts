@@ -5,7 +5,7 @@ import type { Server } from '@modelcontextprotocol/server';
 import type { CallStatus, DialogRequest, ElicitationParams, Events, HistorySummary, JsonObject, PromptRendered, ResourceContents, StructuredCheck, ToolCallOutcome, ToolResult } from '../../../shared/contract.ts';
 import type { Disposable } from '../base/lifecycle.ts';
 import { RecordingTransport } from '../gateway/tracing.ts';
-import { ADMIN_IDENTITY } from '../gateway/pipeline/context.ts';
+import { ADMIN_IDENTITY, type Identity } from '../gateway/pipeline/context.ts';
 import type { Switchboard } from '../switchboard.ts';
 import { ApiFailure } from './dispatch.ts';
 import type { CallHistory } from '../store/history.ts';
@@ -40,7 +40,8 @@ interface PendingDialog {
  * servers' requests of that kind become dialogs in the window that made the call.
  */
 export class Playground implements Disposable {
-  private connection: Promise<Connection> | undefined;
+  /** One connection for the admin (key ''), and one for each client the person acts as. */
+  private readonly connections = new Map<string, Promise<Connection>>();
   private readonly calls = new Map<string, { controller: AbortController; server: string | null }>();
   private readonly dialogs = new Map<string, PendingDialog>();
   private readonly validator = new AjvJsonSchemaValidator();
@@ -54,7 +55,7 @@ export class Playground implements Disposable {
     private readonly events: PlaygroundEvents,
   ) {}
 
-  async call(args: { callId: string; name: string; arguments: JsonObject; timeoutMs?: number }): Promise<ToolCallOutcome> {
+  async call(args: { callId: string; name: string; arguments: JsonObject; timeoutMs?: number; as?: string }): Promise<ToolCallOutcome> {
     if (this.calls.has(args.callId)) throw new ApiFailure('invalid-args', `a call named ${args.callId} is already running`);
     let origin = this.app.gateway.catalog.snapshot.toolOrigins.get(args.name);
     const controller = new AbortController();
@@ -66,7 +67,7 @@ export class Playground implements Disposable {
     let status: CallStatus;
     let connection: Connection | undefined;
     try {
-      connection = await this.connect();
+      connection = await this.connect(args.as);
       result = (await connection.client.request(
         { method: 'tools/call', params: { name: args.name, arguments: args.arguments, _meta: { [CALL_TAG]: args.callId } } },
         {
@@ -88,7 +89,7 @@ export class Playground implements Disposable {
     origin ??= this.app.gateway.catalog.snapshot.toolOrigins.get(args.name);
     const rpcId = connection?.requestIds.get(args.callId);
     connection?.requestIds.delete(args.callId);
-    const traceId = rpcId === undefined ? null : this.findTrace(rpcId);
+    const traceId = rpcId === undefined ? null : this.findTrace(rpcId, args.as);
     const structuredCheck = result && origin?.tool.outputSchema ? this.checkStructured(result, origin.tool.outputSchema) : null;
     const entry = this.history.add({
       time: startedAt,
@@ -155,27 +156,49 @@ export class Playground implements Disposable {
     }
   }
 
-  private findTrace(rpcId: string): string | null {
-    const spans = this.app.store.traces.queryTraces({ session: this.sessionId, limit: 50 });
+  private findTrace(rpcId: string, as?: string): string | null {
+    const spans = this.app.store.traces.queryTraces({ session: this.sessionOf(as), limit: 50 });
     return spans.findLast((span) => span.rpcId === rpcId)?.traceId ?? null;
   }
 
-  private connect(): Promise<Connection> {
-    if (this.disposed) return Promise.reject(new ApiFailure('unavailable', 'the window closed'));
-    this.connection ??= this.open().catch((error: unknown) => {
-      this.connection = undefined;
-      throw error;
-    });
-    return this.connection;
+  /** The playground's session as the admin, or as a client (its own session, so its view is that client's). */
+  private sessionOf(as: string | undefined): string {
+    return as === undefined ? this.sessionId : `${this.sessionId}-as-${as}`;
   }
 
-  private async open(): Promise<Connection> {
+  private connect(as?: string): Promise<Connection> {
+    if (this.disposed) return Promise.reject(new ApiFailure('unavailable', 'the window closed'));
+    const key = as ?? '';
+    let connection = this.connections.get(key);
+    if (!connection) {
+      connection = this.open(as).catch((error: unknown) => {
+        this.connections.delete(key);
+        throw error;
+      });
+      this.connections.set(key, connection);
+    }
+    return connection;
+  }
+
+  /** Who the playground's calls are from: the admin, or the client it acts as, with its profile as it is now. */
+  private identityOf(as: string | undefined): Identity {
+    if (as === undefined) return ADMIN_IDENTITY;
+    const owner = this.app.store.clients.ownerByName(as);
+    if (owner.kind === 'unknown') throw new ApiFailure('not-found', `no client named "${as}"`);
+    if (owner.kind === 'revoked') throw new ApiFailure('failed', `the client "${as}" was revoked: rotate its token to use it again`);
+    return { client: owner.client.name, admin: false, profile: owner.client.profile };
+  }
+
+  private async open(as: string | undefined): Promise<Connection> {
+    const sessionId = this.sessionOf(as);
+    const identity = () => this.identityOf(as);
+    identity();
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    serverSide.sessionId = this.sessionId;
+    serverSide.sessionId = sessionId;
     const store = this.app.store;
-    const server = this.app.gateway.createServer('legacy', ADMIN_IDENTITY);
-    await server.connect(new RecordingTransport(serverSide, { hop: 'client', session: this.sessionId, server: null }, (message) => store.traces.recordMessage(message)));
-    this.app.gateway.openSession(this.sessionId, server, ADMIN_IDENTITY);
+    const server = this.app.gateway.createServer('legacy', identity);
+    await server.connect(new RecordingTransport(serverSide, { hop: 'client', session: sessionId, server: null }, (message) => store.traces.recordMessage(message)));
+    this.app.gateway.openSession(sessionId, server, identity());
     const client = new Client({ name: 'switchboard-playground', version: this.app.options.version }, { capabilities: { elicitation: { form: {}, url: {} }, sampling: {} } });
     client.setRequestHandler('elicitation/create', (request, ctx) => this.ask('elicitation', request.params as ElicitationParams, ctx.mcpReq.signal) as never);
     client.setRequestHandler('sampling/createMessage', (request, ctx) => this.ask('sampling', request.params as JsonObject, ctx.mcpReq.signal) as never);
@@ -219,14 +242,15 @@ export class Playground implements Disposable {
       dialog.reject(new Error('the window closed'));
       this.dialogs.delete(requestId);
     }
-    const connection = this.connection;
-    this.connection = undefined;
-    void connection
-      ?.then(async ({ client }) => {
-        this.app.gateway.closeSession(this.sessionId);
-        await client.close();
-      })
-      .catch(() => undefined);
+    for (const [key, connection] of this.connections) {
+      void connection
+        .then(async ({ client }) => {
+          this.app.gateway.closeSession(this.sessionOf(key === '' ? undefined : key));
+          await client.close();
+        })
+        .catch(() => undefined);
+    }
+    this.connections.clear();
   }
 }
 

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { CatalogView, EventMessage, EventName, Events, FirstRunOffer, LogItem } from '../../../shared/contract.ts';
 import { ADMIN_CLIENT } from '../../../shared/access.ts';
+import { GATEWAY_ENTRY_NAME, readInstalledEntry } from '../clients/index.ts';
 import { UnknownClientError } from '../store/clients.ts';
+import { viewOf } from '../gateway/scope.ts';
 import { CLIENT_IDS, DIALECTS, clientConfigPath, clientTokenFor, exportConfig, TOKEN_PLACEHOLDER, importConfig, installConfig, type ExportOptions, type Launcher, type PlatformContext } from '../clients/index.ts';
 import type { HostVariables } from '../supervisor/launch.ts';
 import { DisposableStore, type Disposable } from '../base/lifecycle.ts';
@@ -207,12 +209,12 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
   const store = app.store;
   const supervisor = app.supervisor;
 
-  const exportFor = (client: (typeof CLIENT_IDS)[number], mode: 'gateway' | 'direct', as: string | undefined, mint: boolean) => {
+  const exportFor = (client: (typeof CLIENT_IDS)[number], mode: 'gateway' | 'direct', as: string | undefined, mint: boolean, installed?: Record<string, unknown>) => {
     let options: ExportOptions;
     const notes: string[] = [];
     if (mode === 'gateway') {
       const name = as ?? client;
-      const { token, note } = clientTokenFor(store.clients, client, name, mint);
+      const { token, note } = clientTokenFor(store.clients, client, name, mint, installed);
       if (note) notes.push(note);
       if (token !== TOKEN_PLACEHOLDER) service.accessChanged();
       options = { client, mode, endpoint: { url: host.endpoint(), token }, launcher: host.launcher, dataDir: app.options.dataDir, clientName: name, ...(host.tokenFromEnv ? { bridgeToken: host.token() } : {}) };
@@ -283,6 +285,12 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
     },
 
     'catalog.get': () => catalogView(app),
+    'catalog.as': ({ client }) => {
+      const record = store.clients.get(client);
+      if (!record) throw new ApiFailure('not-found', `no client named "${client}"`);
+      const view = viewOf(app.gateway.catalog.snapshot, app.access.scopes.of({ client, admin: false, profile: record.profile }));
+      return { tools: view.tools.map((tool) => tool.name), prompts: view.prompts.map((prompt) => prompt.name), resources: view.resources.map((resource) => resource.uri) };
+    },
     'tools.call': (args) => session.playground.call(args),
     'tools.cancel': ({ callId }) => (session.playground.cancel(callId), null),
     'resources.read': ({ uri }) => session.playground.readResource(uri),
@@ -326,7 +334,9 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
       return { client, mode, text: `${JSON.stringify(result.config, null, 2)}\n`, warnings: result.warnings, file: clientConfigPath(client, host.platform) };
     },
     'clients.install': ({ client, mode, as }) => {
-      const result = exportFor(client, mode, as, true);
+      // A file that cannot be installed into makes nothing (no client, no new token); a working entry keeps its token.
+      const current = mode === 'gateway' ? readInstalledEntry({ client, file: clientConfigPath(client, host.platform), name: GATEWAY_ENTRY_NAME }) : undefined;
+      const result = exportFor(client, mode, as, true, current);
       if (Object.keys(result.entries).length === 0) throw new ApiFailure('failed', `nothing to install: no server of the config can be written for ${DIALECTS[client].label}`);
       const installed = installConfig({ client, entries: result.entries, platform: host.platform });
       return { ...installed, backup: installed.backup ?? null };

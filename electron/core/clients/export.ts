@@ -70,12 +70,20 @@ export const TOKEN_PLACEHOLDER = 'TOKEN-MADE-WHEN-YOU-INSTALL-OR-COPY';
  * made, with a profile that sees everything, if it does not exist; an existing one's old token stops working), else
  * the placeholder. `note` says what happened, for the person.
  */
-export function clientTokenFor(registry: ClientRegistry, client: ClientId, name: string, mint: boolean): { token: string; note?: string } {
+export function clientTokenFor(registry: ClientRegistry, client: ClientId, name: string, mint: boolean, installed?: Record<string, unknown>): { token: string; note?: string } {
   if (!DIALECTS[client].remote) {
-    if (!registry.get(name)) registry.add(name, {});
-    return { token: '' };
+    if (!mint || registry.get(name)) return { token: '' };
+    registry.add(name, {});
+    return { token: '', note: `made the Switchboard client "${name}" (it sees every server; limit it in the Clients page or with \`switchboard clients set ${name}\`)` };
   }
   if (!mint) return { token: TOKEN_PLACEHOLDER };
+  // Installed before, with a token of this client that still works: it is kept (installing again changes nothing).
+  const header = (installed?.headers as Record<string, unknown> | undefined)?.Authorization;
+  const kept = typeof header === 'string' ? /^Bearer (sbc_\S+)$/.exec(header)?.[1] : undefined;
+  if (kept) {
+    const owner = registry.owner(kept);
+    if (owner.kind === 'client' && owner.client.name === name) return { token: kept };
+  }
   if (registry.get(name)) return { token: registry.rotate(name).token, note: `a new token for the Switchboard client "${name}": the one it had before stops working now` };
   return { token: registry.add(name, {}).token, note: `made the Switchboard client "${name}" (it sees every server; limit it in the Clients page or with \`switchboard clients set ${name}\`)` };
 }

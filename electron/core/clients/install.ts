@@ -33,6 +33,27 @@ export interface InstallResult {
 }
 
 /**
+ * The entry named `name` in a client's config file as it is now (undefined when the file or the entry is not there).
+ * Throws ClientFileError when the file cannot be read as JSON: an install would refuse it, so nothing is made for it.
+ */
+export function readInstalledEntry(options: { client: ClientId; file?: string; platform?: PlatformContext; name: string }): Record<string, unknown> | undefined {
+  const shown = options.file ?? clientConfigPath(options.client, options.platform);
+  let text: string;
+  try {
+    text = fs.readFileSync(fs.realpathSync(shown), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ClientFileError(shown, `cannot read ${shown}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const source = text.replace(/^\uFEFF/, '').trim() === '' ? '{}' : text.replace(/^\uFEFF/, '');
+  const root = parseJsonc(source, shown);
+  if (!isRecord(root)) throw new ClientFileError(shown, `${shown}: expected a JSON object; fix the file by hand first`);
+  const servers = root[DIALECTS[options.client].topKey];
+  const entry = isRecord(servers) ? servers[options.name] : undefined;
+  return isRecord(entry) ? entry : undefined;
+}
+
+/**
  * Merges entries into a client's config file at its real path. Every other entry, and the file's comments
  * and formatting, stay as they were: only the named entries are edited, never the whole map of servers.
  * Creates the file (and its folders) when missing; otherwise writes a timestamped backup beside it first

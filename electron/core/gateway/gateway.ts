@@ -137,7 +137,7 @@ export class Gateway implements Disposable {
    * A downstream MCP server of the gateway: one per legacy session (of the client given), or per 2026-07-28
    * request (whose client comes with each request, from the endpoint's authentication).
    */
-  createServer(era: Era, identity?: Identity): Server {
+  createServer(era: Era, identity?: Identity | (() => Identity)): Server {
     return this.downstreams.create(era, identity);
   }
 

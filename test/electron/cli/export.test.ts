@@ -9,44 +9,45 @@ afterEach(removeTempDirs);
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 describe('switchboard export', () => {
-  it('prints the Claude Desktop entry that runs the bridge with absolute paths and the data dir token', async () => {
+  it('prints the Claude Desktop entry that runs the bridge as its own client, with absolute paths and no token in it', async () => {
     const dataDir = tempDir();
     fs.writeFileSync(path.join(dataDir, 'token'), 'tok-from-file\n');
     const result = await runSwitchboard(['export', '--client', 'claude-desktop', '--data-dir', dataDir]);
     expect(result).toEqual({
       code: 0,
-      stdout: json({
-        mcpServers: {
-          switchboard: { command: process.execPath, args: [switchboardBin, 'connect', '--data-dir', dataDir], env: { SWITCHBOARD_TOKEN: 'tok-from-file' } },
-        },
-      }),
-      stderr: '',
+      stdout: json({ mcpServers: { switchboard: { command: process.execPath, args: [switchboardBin, 'connect', '--data-dir', dataDir, '--client', 'claude-desktop'] } } }),
+      stderr: 'made the Switchboard client "claude-desktop" (it sees every server; limit it in the Clients page or with `switchboard clients set claude-desktop`)\n',
     });
+    expect(result.stdout).not.toContain('tok-from-file');
+    // Where the admin token comes from SWITCHBOARD_TOKEN, the data dir does not hold it: the bridge is given it.
+    const fromEnv = JSON.parse((await runSwitchboard(['export', '--client', 'claude-desktop', '--data-dir', dataDir], { SWITCHBOARD_TOKEN: 'env-tok' })).stdout);
+    expect(fromEnv.mcpServers.switchboard.env).toEqual({ SWITCHBOARD_TOKEN: 'env-tok' });
   });
 
-  it('creates the token when the data dir has none, and SWITCHBOARD_TOKEN overrides it', async () => {
+  it('gives a remote entry a token of its own client: made, then a new one on each export (the old one stops working)', async () => {
     const dataDir = tempDir();
-    const created = JSON.parse((await runSwitchboard(['export', '--client', 'cursor', '--data-dir', dataDir])).stdout);
-    const token = fs.readFileSync(path.join(dataDir, 'token'), 'utf8').trim();
-    expect(token).toMatch(/^[\w-]{20,}$/);
-    expect(created.mcpServers.switchboard.headers).toEqual({ Authorization: `Bearer ${token}` });
-    const overridden = JSON.parse((await runSwitchboard(['export', '--client', 'cursor', '--data-dir', dataDir], { SWITCHBOARD_TOKEN: 'env-tok' })).stdout);
-    expect(overridden.mcpServers.switchboard.headers).toEqual({ Authorization: 'Bearer env-tok' });
+    const first = await runSwitchboard(['export', '--client', 'cursor', '--data-dir', dataDir]);
+    expect(first.stderr).toContain('made the Switchboard client "cursor"');
+    const token = (JSON.parse(first.stdout) as { mcpServers: { switchboard: { headers: { Authorization: string } } } }).mcpServers.switchboard.headers.Authorization;
+    expect(token).toMatch(/^Bearer sbc_[\w-]{40,}$/);
+    const second = await runSwitchboard(['export', '--client', 'cursor', '--data-dir', dataDir]);
+    expect(second.stderr).toContain('a new token for the Switchboard client "cursor"');
+    expect(second.stdout).not.toContain(token);
+    const listed = (await runSwitchboard(['clients', 'list', '--data-dir', dataDir])).stdout;
+    expect(listed).toMatch(/^cursor\s+sbc_/m);
   });
 
   it('points HTTP clients at the running Switchboard recorded in the data dir, else --url, else the default port', async () => {
     const dataDir = tempDir();
-    const env = { SWITCHBOARD_TOKEN: 't' };
-    expect((await runSwitchboard(['export', '--client', 'windsurf', '--data-dir', dataDir], env)).stdout).toBe(
-      json({ mcpServers: { switchboard: { serverUrl: 'http://127.0.0.1:7780/mcp', headers: { Authorization: 'Bearer t' } } } }),
-    );
+    const url = async (args: string[]) => {
+      const config = JSON.parse((await runSwitchboard(['export', ...args, '--data-dir', dataDir])).stdout) as Record<string, Record<string, { url?: string; serverUrl?: string }>>;
+      const entry = Object.values(config)[0]!.switchboard!;
+      return entry.url ?? entry.serverUrl;
+    };
+    expect(await url(['--client', 'windsurf'])).toBe('http://127.0.0.1:7780/mcp');
     fs.writeFileSync(path.join(dataDir, 'endpoint.json'), JSON.stringify({ url: 'http://127.0.0.1:45678/mcp', port: 45678, pid: 1, startedAt: 0 }));
-    expect((await runSwitchboard(['export', '--client', 'vscode', '--data-dir', dataDir], env)).stdout).toBe(
-      json({ servers: { switchboard: { type: 'http', url: 'http://127.0.0.1:45678/mcp', headers: { Authorization: 'Bearer t' } } } }),
-    );
-    expect((await runSwitchboard(['export', '--client', 'claude-code', '--data-dir', dataDir, '--url', 'http://127.0.0.1:9000'], env)).stdout).toBe(
-      json({ mcpServers: { switchboard: { type: 'http', url: 'http://127.0.0.1:9000/mcp', headers: { Authorization: 'Bearer t' } } } }),
-    );
+    expect(await url(['--client', 'vscode'])).toBe('http://127.0.0.1:45678/mcp');
+    expect(await url(['--client', 'claude-code', '--url', 'http://127.0.0.1:9000'])).toBe('http://127.0.0.1:9000/mcp');
   });
 
   it('exports every enabled server of the config in direct mode, our variables expanded, and warns about the rest', async () => {
@@ -96,12 +97,15 @@ describe('switchboard export', () => {
     expect(again.stdout).toBe(`${file} already has this entry: nothing changed\n`);
   });
 
-  it("with --install alone, writes the client's own file in the user's home", async () => {
+  it("with --install alone, writes the client's own file in the user's home; again, it keeps the working token", async () => {
     const home = tempDir();
-    const result = await runSwitchboard(['export', '--client', 'cursor', '--data-dir', path.join(home, 'data'), '--install'], { HOME: home, SWITCHBOARD_TOKEN: 't' });
+    const result = await runSwitchboard(['export', '--client', 'cursor', '--data-dir', path.join(home, 'data'), '--install'], { HOME: home });
     const file = path.join(home, '.cursor', 'mcp.json');
     expect(result.stdout).toBe(`added switchboard in ${file} (a new file)\n`);
-    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ mcpServers: { switchboard: { url: 'http://127.0.0.1:7780/mcp', headers: { Authorization: 'Bearer t' } } } });
+    const written = JSON.parse(fs.readFileSync(file, 'utf8')) as { mcpServers: { switchboard: { url: string; headers: { Authorization: string } } } };
+    expect(written.mcpServers.switchboard).toEqual({ url: 'http://127.0.0.1:7780/mcp', headers: { Authorization: expect.stringMatching(/^Bearer sbc_/) } });
+    const again = await runSwitchboard(['export', '--client', 'cursor', '--data-dir', path.join(home, 'data'), '--install'], { HOME: home });
+    expect(again.stdout).toBe(`${file} already has this entry: nothing changed\n`);
   });
 
   it('refuses to install into a client file it cannot read as JSON, and leaves it alone', async () => {
@@ -112,6 +116,8 @@ describe('switchboard export', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`${file}: not valid JSON: a value is missing at line 1 column 17 (nothing was changed)\n`);
     expect(fs.readFileSync(file, 'utf8')).toBe('{ "mcpServers": ');
+    // Nothing was made for it either: no client, no token.
+    expect((await runSwitchboard(['clients', 'list', '--data-dir', dir])).stdout).toContain('no clients yet');
   });
 
   it('explains a wrong command line in one line, exit 2', async () => {

@@ -9,9 +9,10 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((server) => server.close()));
 });
 
-// HttpServer reads only health() from the core, and hands its gateway to the MCP endpoint.
+// HttpServer reads only health() from the core, and hands its gateway and its clients to the MCP endpoint.
 const core = {
   health: () => ({ status: 'empty', version: 'test', uptimeMs: 0, servers: [] }),
+  store: { clients: undefined },
   gateway: { setModernNotifier: () => undefined, setBackpressure: () => undefined },
 } as unknown as Switchboard;
 

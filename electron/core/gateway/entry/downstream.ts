@@ -51,7 +51,7 @@ export class DownstreamServers {
   /** Each 2026-07-28 request's `Server` → its (decorated) transport, which started the request's trace. */
   private readonly transports = new WeakMap<Server, TracingTransport>();
   /** A legacy session's client (a 2026-07-28 request's comes with the request). */
-  private readonly identities = new WeakMap<Server, Identity>();
+  private readonly identities = new WeakMap<Server, () => Identity>();
 
   constructor(private readonly options: DownstreamOptions) {}
 
@@ -59,7 +59,7 @@ export class DownstreamServers {
   readonly mint = (state: RoundState): Promise<string> => this.codec.mint(state);
 
   /** A downstream MCP server of the gateway: one per legacy session, or per 2026-07-28 request. */
-  create(era: Era, identity?: Identity): Server {
+  create(era: Era, identity?: Identity | (() => Identity)): Server {
     const decorate = this.options.decorateTransport;
     const server = new Server(
       { name: 'mcp-switchboard', title: 'MCP Switchboard', version: this.options.version },
@@ -89,7 +89,7 @@ export class DownstreamServers {
       server.setRequestHandler(method as never, ((request: { method: string; params?: Record<string, unknown> }, ctx: ServerContext) =>
         era === 'legacy' ? this.legacy(server, request, ctx) : this.modern(server, request, ctx)) as never);
     }
-    if (identity) this.identities.set(server, identity);
+    if (identity) this.identities.set(server, typeof identity === 'function' ? identity : () => identity);
     return server;
   }
 
@@ -153,7 +153,7 @@ export class DownstreamServers {
    */
   private identityOf(server: Server, sdk: ServerContext): Identity {
     // The request's own (its client's profile as it is now), else the one its session was opened with (in process).
-    const identity = (sdk.http?.authInfo?.extra as { identity?: Identity } | undefined)?.identity ?? this.identities.get(server);
+    const identity = (sdk.http?.authInfo?.extra as { identity?: Identity } | undefined)?.identity ?? this.identities.get(server)?.();
     if (!identity) throw new ProtocolError(ProtocolErrorCode.InvalidRequest, 'MCP Switchboard: a request without an authenticated client');
     return identity;
   }

@@ -229,11 +229,14 @@ describe('the API over the core', () => {
     await call('config.removeServer', { name: 'fromclaude' });
   });
 
-  it('exports a Claude Desktop config that runs the bridge, installs it with a backup, and regenerates the token', async () => {
+  it('exports a Claude Desktop config that runs the bridge as its own client, installs it with a backup, and regenerates the token', async () => {
     const exported = await call('clients.export', { client: 'claude-desktop', mode: 'gateway' });
-    const config = JSON.parse(exported.text) as { mcpServers: { switchboard: { command: string; args: string[]; env: Record<string, string> } } };
-    expect(config.mcpServers.switchboard).toMatchObject({ command: '/usr/bin/node', args: ['/opt/switchboard/bin/switchboard.js', 'connect', '--data-dir', app.options.dataDir], env: { SWITCHBOARD_TOKEN: 'token-one' } });
+    const config = JSON.parse(exported.text) as { mcpServers: { switchboard: { command: string; args: string[]; env?: Record<string, string> } } };
+    expect(config.mcpServers.switchboard).toEqual({ command: '/usr/bin/node', args: ['/opt/switchboard/bin/switchboard.js', 'connect', '--data-dir', app.options.dataDir, '--client', 'claude-desktop'] });
+    // A preview makes nothing; an install makes the client its entry acts as.
+    expect(await call('access.list')).toEqual([]);
     const installed = await call('clients.install', { client: 'claude-desktop', mode: 'gateway' });
+    expect((await call('access.list')).map((client) => client.name)).toEqual(['claude-desktop']);
     expect(installed).toMatchObject({ added: ['switchboard'], others: ['fromclaude'], backup: expect.stringContaining('switchboard-backup') });
     const info = await call('clients.info');
     expect(info.clients.find((client) => client.id === 'claude-desktop')).toMatchObject({ exists: true, label: 'Claude Desktop' });
