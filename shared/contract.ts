@@ -230,6 +230,10 @@ export interface ImportPreview {
   warnings: string[];
   /** Names already in our config. */
   conflicts: string[];
+  /** Secret-looking values (`*_TOKEN`, `*_KEY`, `Authorization`, ...) an import can keep in the secret store instead of mcp.json. */
+  secrets: string[];
+  /** Where they would go (`the OS keychain`), or null when there is no secret store here. */
+  secretStore: string | null;
 }
 
 /** What the first run offers: the servers of Claude Desktop's config, when it has some. */
@@ -423,7 +427,8 @@ export const METHODS = {
   'config.setEnabled': method<null>()(z.strictObject({ name: z.string().min(1), enabled: z.boolean() })),
   /** Reads a client's config file (pasted or picked) and says what it would import. */
   'config.previewImport': method<ImportPreview>()(z.strictObject({ text: z.string().max(5_000_000), fileName: z.string().max(1000) })),
-  'config.import': method<{ added: string[]; replaced: string[] }>()(z.strictObject({ servers: z.record(z.string().min(1), entry), replace: z.boolean() })),
+  /** `moveSecrets`: secret-looking values go to the secret store, the config gets `${secret:NAME}` references. */
+  'config.import': method<{ added: string[]; replaced: string[]; movedSecrets: string[] }>()(z.strictObject({ servers: z.record(z.string().min(1), entry), replace: z.boolean(), moveSecrets: z.boolean().optional() })),
   /** On a first run: Claude Desktop's servers, if its config exists and we have not offered them yet. */
   'config.firstRun': method<FirstRunOffer>()(none),
   /** Imports the servers of Claude Desktop's config (or only marks the offer as answered). */

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { planSecretMoves } from '../core/api/config-edit.ts';
 import { ClientFileError, importConfig } from '../core/clients/index.ts';
+import { isSecretStore, openSecretStore } from '../core/secrets/secret-store.ts';
 import { ConfigFile, setServerEntry } from '../core/config/file.ts';
 import { ConfigError } from '../core/config/parse.ts';
 import { dataDirFiles, readEndpoint } from '../core/data-dir.ts';
@@ -15,7 +17,7 @@ import { DEFAULT_PORT, UsageError } from './usage.ts';
 export async function importCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { 'data-dir': { type: 'string' }, config: { type: 'string' }, overwrite: { type: 'boolean', default: false } },
+    options: { 'data-dir': { type: 'string' }, config: { type: 'string' }, overwrite: { type: 'boolean', default: false }, 'keep-secrets': { type: 'boolean', default: false } },
     allowPositionals: true,
     strict: true,
   });
@@ -58,6 +60,22 @@ export async function importCommand(argv: string[]): Promise<number> {
       }
       lines.push(`${existing.has(name) ? 'replaced' : 'added'} ${name}`);
       toWrite.push([name, entry]);
+    }
+    // Secret-looking values (`*_TOKEN`, `*_KEY`, `Authorization`, ...) go to the keychain; mcp.json gets references.
+    const moves = toWrite.flatMap(([name, entry]) => planSecretMoves(name, entry).moves);
+    if (moves.length > 0 && !values['keep-secrets']) {
+      const secrets = openSecretStore(dataDir);
+      if (isSecretStore(secrets)) {
+        for (let index = 0; index < toWrite.length; index++) {
+          const [name, entry] = toWrite[index]!;
+          const plan = planSecretMoves(name, entry);
+          for (const [secret, value] of plan.moves) secrets.set(secret, value);
+          toWrite[index] = [name, plan.entry];
+        }
+        lines.push(`kept ${moves.length} secret value${moves.length === 1 ? '' : 's'} in ${secrets.description}, not in mcp.json: ${moves.map(([secret]) => secret).join(', ')}`);
+      } else {
+        stderr(`warning: ${moves.length} secret value${moves.length === 1 ? '' : 's'} written to mcp.json as they are: ${secrets.unavailable}`);
+      }
     }
     if (toWrite.length > 0) {
       config.update((raw) => {

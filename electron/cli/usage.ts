@@ -28,7 +28,7 @@ Commands:
   call      Call one tool through the running Switchboard: switchboard call SERVER__TOOL --args '{"k":"v"}'
               --json            print the whole result as JSON
   export    A client's MCP config on stdout: --client claude-desktop|cursor|vscode|claude-code|windsurf [--mode gateway|direct] [--url URL] [--config FILE] [--install [--file PATH]]
-  import    Add the servers of a client's MCP config file to ours: switchboard import FILE [--config FILE] [--overwrite]
+  import    Add the servers of a client's MCP config file to ours: switchboard import FILE [--config FILE] [--overwrite] [--keep-secrets]
   secrets   The values \${secret:NAME} stands for in mcp.json, in the OS keychain: set NAME (value on stdin) | list | delete NAME
   clients   The endpoint's clients, each with its own token and profile: add NAME | list | rotate NAME | revoke NAME | remove NAME | set NAME
             profile options: --servers a,b --tools 'glob,...' --prompts/--resources 'glob,...' --allow/--ask/--deny 'glob,...'

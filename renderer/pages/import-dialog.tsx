@@ -15,6 +15,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [replace, setReplace] = useState(false);
+  const [moveSecrets, setMoveSecrets] = useState(true);
 
   const read = async (content: string, name: string) => {
     setText(content);
@@ -45,7 +46,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
             onClick={() => {
               if (!preview) return;
               const selected = Object.fromEntries(Object.entries(preview.servers).filter(([name]) => chosen.has(name)));
-              void importServers(selected, replace).then((ok) => ok && onClose());
+              void importServers(selected, replace, moveSecrets && preview.secretStore !== null).then((ok) => ok && onClose());
             }}
           >
             Import {chosen.size || ''}
@@ -99,6 +100,14 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                 </li>
               ))}
             </ul>
+            {preview.secrets.length > 0 && (
+              <label className="row" data-testid="move-secrets">
+                <input type="checkbox" checked={moveSecrets && preview.secretStore !== null} disabled={preview.secretStore === null} onChange={(event) => setMoveSecrets(event.target.checked)} />
+                {preview.secretStore !== null
+                  ? `Keep the ${preview.secrets.length} secret value${preview.secrets.length === 1 ? '' : 's'} (${preview.secrets.join(', ')}) in ${preview.secretStore}; mcp.json gets \${secret:NAME} references`
+                  : `${preview.secrets.length} secret value${preview.secrets.length === 1 ? '' : 's'} will be written to mcp.json as they are: there is no keychain here (set SWITCHBOARD_SECRETS_KEY for an encrypted file)`}
+              </label>
+            )}
             {preview.warnings.length > 0 && (
               <ul className="warn-text" style={{ margin: 0 }}>
                 {preview.warnings.map((warning) => (

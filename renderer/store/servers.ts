@@ -21,7 +21,7 @@ export interface ServersSlice {
   validate(name: string, entry: JsonObject, replacing?: string): Promise<string[]>;
   save(name: string, entry: JsonObject, replacing?: string): Promise<boolean>;
   previewImport(text: string, fileName: string): Promise<ImportPreview | undefined>;
-  importServers(servers: Record<string, JsonObject>, replace: boolean): Promise<boolean>;
+  importServers(servers: Record<string, JsonObject>, replace: boolean, moveSecrets?: boolean): Promise<boolean>;
   loadFirstRun(): Promise<void>;
   answerFirstRun(accept: boolean): Promise<void>;
 }
@@ -72,11 +72,12 @@ export function createServersSlice({ api, get, patch }: SliceContext): ServersSl
       return true;
     },
     previewImport: (text, fileName) => attempt('read that config', () => call(api, 'config.previewImport', { text, fileName })),
-    importServers: async (servers, replace) => {
-      const result = await attempt('import the servers', () => call(api, 'config.import', { servers, replace }));
+    importServers: async (servers, replace, moveSecrets) => {
+      const result = await attempt('import the servers', () => call(api, 'config.import', { servers, replace, moveSecrets: moveSecrets === true }));
       if (!result) return false;
       const names = [...result.added, ...result.replaced];
-      get().app.toast('info', names.length ? `Imported ${names.join(', ')}` : 'Nothing new to import');
+      const moved = result.movedSecrets.length ? ` (${result.movedSecrets.length} secret value${result.movedSecrets.length === 1 ? '' : 's'} kept in the keychain, not in mcp.json)` : '';
+      get().app.toast('info', names.length ? `Imported ${names.join(', ')}${moved}` : 'Nothing new to import');
       return true;
     },
     loadFirstRun: async () => {

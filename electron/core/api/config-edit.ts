@@ -83,6 +83,14 @@ export function unmaskEntry(entry: Record<string, unknown>, previous: unknown): 
  */
 export function moveSecretsToStore(name: string, entry: Record<string, unknown>, secrets: SecretStore | undefined): Record<string, unknown> {
   if (!secrets) return entry;
+  const plan = planSecretMoves(name, entry);
+  for (const [secretName, value] of plan.moves) secrets.set(secretName, value);
+  return plan.entry;
+}
+
+/** The secret-looking values of an entry (env, headers) and the entry with `${secret:NAME}` in their place. */
+export function planSecretMoves(name: string, entry: Record<string, unknown>): { entry: Record<string, unknown>; moves: [string, string][] } {
+  const moves: [string, string][] = [];
   const copy = structuredClone(entry);
   for (const field of MASKABLE) {
     const map = copy[field];
@@ -92,11 +100,11 @@ export function moveSecretsToStore(name: string, entry: Record<string, unknown>,
       if (!SECRET_KEY.test(key) && !SECRET_VALUE.test(value)) continue;
       const scheme = /^(Bearer|Basic|token)\s+(\S.*)$/i.exec(value);
       const secretName = `${name}_${key}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 128);
-      secrets.set(secretName, scheme ? scheme[2]! : value);
+      moves.push([secretName, scheme ? scheme[2]! : value]);
       map[key] = scheme ? `${scheme[1]} \${secret:${secretName}}` : `\${secret:${secretName}}`;
     }
   }
-  return copy;
+  return { entry: copy, moves };
 }
 
 /** The problems the config parser reports for the config with this entry set, or none. Writes nothing. */
@@ -139,7 +147,11 @@ export function setEnabled(config: ConfigFile, name: string, enabled: boolean): 
 }
 
 /** Adds servers (replacing same-named ones when asked) in one save. */
-export function importServers(config: ConfigFile, servers: Record<string, Record<string, unknown>>, replace: boolean): { added: string[]; replaced: string[] } {
+/**
+ * Adds servers to the config (replacing those of the same name when `replace`). With a secret store, their
+ * secret-looking values (`*_TOKEN`, `*_KEY`, `Authorization`, ...) go to it and the config gets `${secret:NAME}`.
+ */
+export function importServers(config: ConfigFile, servers: Record<string, Record<string, unknown>>, replace: boolean, secrets?: SecretStore): { added: string[]; replaced: string[]; movedSecrets: string[] } {
   const existing = rawServers(config.current.raw);
   const added: string[] = [];
   const replaced: string[] = [];
@@ -147,11 +159,23 @@ export function importServers(config: ConfigFile, servers: Record<string, Record
     if (!Object.hasOwn(existing, name)) added.push(name);
     else if (replace) replaced.push(name);
   }
-  if (added.length + replaced.length === 0) return { added, replaced };
+  if (added.length + replaced.length === 0) return { added, replaced, movedSecrets: [] };
+  const movedSecrets: string[] = [];
+  const entries = Object.fromEntries(
+    [...added, ...replaced].map((name) => {
+      if (!secrets) return [name, servers[name]!];
+      const plan = planSecretMoves(name, servers[name]!);
+      for (const [secretName, value] of plan.moves) {
+        secrets.set(secretName, value);
+        movedSecrets.push(secretName);
+      }
+      return [name, plan.entry];
+    }),
+  );
   config.update((raw) => {
-    for (const name of [...added, ...replaced]) setServerEntry(raw, name, servers[name]!);
+    for (const [name, entry] of Object.entries(entries)) setServerEntry(raw, name, entry);
   });
-  return { added, replaced };
+  return { added, replaced, movedSecrets };
 }
 
 /** The entry set in a raw config, with the stored secrets kept; a one-line problem when the name does not fit. */

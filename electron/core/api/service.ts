@@ -13,7 +13,7 @@ import type { Switchboard } from '../switchboard.ts';
 import { TerminalSet } from '../terminal/index.ts';
 import { recentSessions } from './clients.ts';
 import { isSecretStore } from '../secrets/secret-store.ts';
-import { configView, importServers, maskEntry, removeServer, saveServer, setEnabled, validateServer } from './config-edit.ts';
+import { configView, importServers, maskEntry, planSecretMoves, removeServer, saveServer, setEnabled, validateServer } from './config-edit.ts';
 import { ApiFailure, createDispatch, type Dispatch, type Handlers } from './dispatch.ts';
 import type { CallHistory } from '../store/history.ts';
 import { logItem, queryLogPage, rpcItem } from './log-query.ts';
@@ -272,9 +272,10 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
       const result = importConfig(text, fileName, { ownUrls: [host.endpoint()] });
       const conflicts = Object.keys(result.servers).filter((name) => app.config.current.servers.has(name));
       const shown = Object.fromEntries(Object.entries(result.servers).map(([name, entry]) => [name, maskEntry(name, entry).entry]));
-      return { dialect: result.dialect ?? null, servers: result.servers, shown, warnings: result.warnings, conflicts };
+      const secrets = Object.entries(result.servers).flatMap(([name, entry]) => planSecretMoves(name, entry).moves.map(([secret]) => secret));
+      return { dialect: result.dialect ?? null, servers: result.servers, shown, warnings: result.warnings, conflicts, secrets, secretStore: isSecretStore(app.secrets) ? app.secrets.description : null };
     },
-    'config.import': ({ servers, replace }) => importServers(app.config, servers, replace),
+    'config.import': ({ servers, replace, moveSecrets }) => importServers(app.config, servers, replace, moveSecrets && isSecretStore(app.secrets) ? app.secrets : undefined),
     'config.firstRun': () => firstRunOffer(),
     'config.answerFirstRun': ({ accept }) => {
       const offer = firstRunOffer().claudeDesktop;

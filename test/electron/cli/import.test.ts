@@ -41,6 +41,26 @@ describe('switchboard import', () => {
     expect(readConfig(dataDir).mcpServers.memory).toEqual({ command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] });
   });
 
+  it('keeps secret-looking values in the secret store, not in mcp.json (unless --keep-secrets)', async () => {
+    const dataDir = tempDir();
+    const file = path.join(tempDir(), 'claude_desktop_config.json');
+    const secret = 'ghp_0123456789abcdefghijABCDEFGHIJ0123';
+    fs.writeFileSync(file, JSON.stringify({ mcpServers: { github: { command: 'npx', args: ['-y', 'github-mcp'], env: { GITHUB_TOKEN: secret, LOG_LEVEL: 'debug' } } } }));
+    // No keychain here (no session bus); the encrypted file of SWITCHBOARD_SECRETS_KEY is the store.
+    const env = { SWITCHBOARD_SECRETS_KEY: 'a passphrase for the test', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' };
+    const result = await runSwitchboard(['import', file, '--data-dir', dataDir], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('kept 1 secret value in the encrypted file');
+    expect(readConfig(dataDir).mcpServers.github).toEqual({ command: 'npx', args: ['-y', 'github-mcp'], env: { GITHUB_TOKEN: '${secret:github_GITHUB_TOKEN}', LOG_LEVEL: 'debug' } });
+    for (const name of fs.readdirSync(dataDir)) expect(fs.readFileSync(path.join(dataDir, name)).includes(secret), name).toBe(false);
+    expect((await runSwitchboard(['secrets', 'list', '--data-dir', dataDir], env)).stdout).toBe('github_GITHUB_TOKEN\n');
+
+    const kept = tempDir();
+    const plain = await runSwitchboard(['import', file, '--data-dir', kept, '--keep-secrets'], env);
+    expect(plain.stdout).toBe('added github\n');
+    expect(readConfig(kept).mcpServers.github).toMatchObject({ env: { GITHUB_TOKEN: secret } });
+  });
+
   it('imports a VS Code JSONC file into a data dir that has no config yet', async () => {
     const dataDir = tempDir();
     const file = path.join(tempDir(), 'mcp.json');
