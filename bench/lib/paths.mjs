@@ -70,6 +70,11 @@ export function setServeFlags(flags) {
  * `switchboard serve` from this checkout (dist/, built by run.mjs) with the given `mcpServers` map.
  * Resolves once /health says every server is ready (unless `waitReady` is false).
  */
+/** The `switchboard` command of the build being measured (a snapshot of it, when one was taken). */
+export function switchboardBin() {
+  return path.join(serveRoot, 'bin', 'switchboard.js');
+}
+
 export async function startSwitchboard(mcpServers, { label = 'switchboard', nodeFlags = [], waitReady = true, readyTimeoutMs = 60_000 } = {}) {
   const dir = temporaryDir(label);
   const configFile = path.join(dir, 'mcp.json');

@@ -3,7 +3,7 @@
 // small modules beside it; this file only wires them to Electron.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, session, shell, Tray, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, session, shell, Tray, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { DEFAULT_PORT } from '../cli/usage.ts';
 import { ApiService, type ApiSession } from '../core/api/index.ts';
 import { ConfigError } from '../core/config/parse.ts';
@@ -15,6 +15,7 @@ import { installLastResort } from '../core/base/last-resort.ts';
 import { Switchboard, type AppLogLine } from '../core/switchboard.ts';
 import { storeNewToken } from '../core/ui/index.ts';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, READY_CHANNEL, VERSION_SWITCH } from '../preload/api.ts';
+import { approvalNotice } from './approval-notice.ts';
 import { AppArgsError, parseAppArgs } from './args.ts';
 import { createInvokeListener, EventQueue } from './ipc.ts';
 import { listenOnFirstFreePort } from './listen.ts';
@@ -96,6 +97,13 @@ async function main(): Promise<void> {
     if (isOurWindow(event)) windowSession?.events.ready();
   });
   createTray(switchboard);
+  // A client's call that waits for the person: a desktop notification, which opens the window where it is answered.
+  switchboard.access.approvals.onDidAdd((approval) => {
+    if (!Notification.isSupported()) return;
+    const notice = new Notification(approvalNotice(approval));
+    notice.on('click', () => showWindow());
+    notice.show();
+  });
   showWindow();
   app.on('second-instance', () => showWindow());
   app.on('activate', () => showWindow()); // macOS: a click on the dock icon.

