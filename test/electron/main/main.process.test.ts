@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixture, removeTempDirs, repoRoot, tempDir } from '../../helpers/fs.ts';
-import { cleanupServes, getHealth, isAlivePid, reapLater } from '../../helpers/serve.ts';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { cleanupServes, getHealth, isAlivePid, reapLater, runSwitchboard } from '../../helpers/serve.ts';
 import { sleep, waitFor } from '../../helpers/wait.ts';
 import { startMain as startEntry, stopMains, type MainProcess, type MenuEntry } from './fake-electron/run-main.ts';
 
@@ -137,6 +138,29 @@ describe('the Electron main process (with a fake electron)', () => {
       { type: 'open-external', url: 'https://modelcontextprotocol.io' },
       { type: 'open-external', url: 'https://modelcontextprotocol.io' },
     ]);
+  });
+
+  it("shows a desktop notification when a client's call waits for the person's approval", async () => {
+    const dir = tempDir();
+    const config = path.join(dir, 'mcp.json');
+    fs.writeFileSync(config, JSON.stringify({ mcpServers: { notes: { command: process.execPath, args: [fixture('annotated.mjs'), 'notes'] } } }));
+    const dataDir = path.join(dir, 'data');
+    const main = startMain(['--data-dir', dataDir, '--config', config]);
+    const base = await waitFor(() => new URL(endpoint(dataDir).url).origin, 'the endpoint record');
+    await waitFor(async () => (await getHealth(base)).status === 'ok', 'the server ready', 30_000);
+    const made = await runSwitchboard(['clients', 'add', 'agent', '--ask-timeout', '2', '--json', '--data-dir', dataDir]);
+    const { token } = JSON.parse(made.stdout) as { token: string };
+    const client = new Client({ name: 'agent', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+    try {
+      const call = client.callTool({ name: 'notes__delete_notes', arguments: { note: 'private words' } });
+      const [notice] = await waitFor(() => (main.reported('notification').length > 0 ? main.reported('notification') : undefined), 'a desktop notification');
+      expect(notice).toMatchObject({ title: 'agent asks to run notes__delete_notes', body: expect.stringContaining('Server notes') });
+      expect(JSON.stringify(notice)).not.toContain('private words');
+      expect((await call).isError).toBe(true);
+    } finally {
+      await client.close();
+    }
   });
 
   it('puts its Content-Security-Policy on what the window loads', async () => {

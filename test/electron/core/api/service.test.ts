@@ -211,7 +211,7 @@ describe('the API over the core', () => {
     const preview = await call('config.previewImport', { text, fileName: 'claude_desktop_config.json' });
     expect(preview).toMatchObject({ dialect: 'claude-desktop', conflicts: ['everything'] });
     expect(preview.shown.everything).toEqual({ command: 'npx', args: ['x'], env: { GITHUB_TOKEN: MASKED_VALUE } });
-    expect(await call('config.import', { servers: preview.servers, replace: false })).toEqual({ added: ['imported'], replaced: [] });
+    expect(await call('config.import', { servers: preview.servers, replace: false })).toEqual({ added: ['imported'], replaced: [], movedSecrets: [] });
     await waitForState(app, 'imported', 'ready');
     expect(app.supervisor.get('everything')!.config.command).toBe(process.execPath);
     await call('config.removeServer', { name: 'imported' });

@@ -128,6 +128,20 @@ export const session = { defaultSession: { webRequest: { onHeadersReceived: (lis
 
 export const shell = { openExternal: async (url) => report({ type: 'open-external', url }) };
 
+/** A desktop notification: reported when shown; `click` can be emitted by the test through the latest one. */
+export class Notification extends EventEmitter {
+  static isSupported() {
+    return true;
+  }
+  constructor(options) {
+    super();
+    this.options = options;
+  }
+  show() {
+    report({ type: 'notification', title: this.options.title, body: this.options.body });
+  }
+}
+
 export const dialog = { showErrorBox: (title, message) => report({ type: 'error-box', title, message }) };
 
 function describeMenu(items) {
