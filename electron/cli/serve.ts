@@ -50,7 +50,7 @@ export async function serve(argv: string[]): Promise<number> {
   app.supervisor.onDidChangeStatus((change) => stderr(describeChange(app, change)));
   const token = loadOrCreateToken(dataDir);
 
-  const http = new HttpServer(app, { host: values.host, port, token, maxBodyBytes: Math.round(maxBodyMb * 1024 * 1024) });
+  const http = new HttpServer(app, { host: values.host, port, token, maxBodyBytes: Math.round(maxBodyMb * 1024 * 1024), metricsToken: process.env.SWITCHBOARD_METRICS_TOKEN });
   const web = values['no-ui']
     ? undefined
     : mountWebUi(app, http, {
@@ -73,6 +73,7 @@ export async function serve(argv: string[]): Promise<number> {
   writeEndpoint(dataDir, { url: `${base}/mcp`, port: Number(new URL(base).port), pid: process.pid, startedAt: Date.now() });
   process.stdout.write(`MCP endpoint: ${base}/mcp\n`);
   process.stdout.write(`Health: ${base}/health\n`);
+  process.stdout.write(`Metrics: ${base}/metrics (Prometheus; the token, or SWITCHBOARD_METRICS_TOKEN)\n`);
   if (web) process.stdout.write(`UI: ${web.ui.signInUrl()}\n`);
   stderr(`data dir: ${dataDir}`);
   stderr(`config: ${app.config.path}`);

@@ -21,6 +21,7 @@ import { Gateway, type GatewayOptions } from './gateway/gateway.ts';
 import { RecordingTransport } from './gateway/tracing.ts';
 import { replicaGuards } from './resilience/replica-guard.ts';
 import { responseCache } from './resilience/response-cache.ts';
+import { Metrics } from './telemetry/metrics.ts';
 import { spanOutcome } from './telemetry/span-outcome.ts';
 import { access } from './auth/access.ts';
 import { Scopes } from './auth/scopes.ts';
@@ -96,6 +97,8 @@ export class Switchboard {
     /** Where `${secret:NAME}` values live (or why there is nowhere). */
     readonly secrets: SecretStore | NoSecretStore,
     readonly access: AccessControl,
+    /** The Prometheus metrics (`/metrics`). */
+    readonly metrics: Metrics,
   ) {}
 
   /**
@@ -183,6 +186,13 @@ export class Switchboard {
       const supervisor = new Supervisor(host);
       const snapshot = () => late.gateway!.catalog.snapshot;
       const control: AccessControl = { scopes: new Scopes(), approvals: new Approvals(), limits: new Limits(snapshot) };
+      const metrics = new Metrics({
+        statuses: () => supervisor.statuses().map((status) => ({ ...status, breaker: late.gateway?.pool.breakerState(status.name) ?? 'closed' })),
+        sessionsByClient: () => late.gateway?.sessions.byClient() ?? new Map(),
+        droppedNotifications: () => late.gateway?.sessions.droppedNotifications ?? 0,
+        storeDroppedWrites: () => store.stats().droppedWrites,
+        inFlight: (server) => supervisor.replicas(server).reduce((sum, replica) => sum + (late.gateway?.pool.inFlight(replica.name) ?? 0), 0),
+      });
       const gateway = (late.gateway = new Gateway(supervisor, {
         version: options.version,
         log: (entry) => store.logs.append(entry),
@@ -194,6 +204,8 @@ export class Switchboard {
         interceptors: [
           spanOutcome,
           audit((entry) => store.audit.append(entry)),
+          // After the audit step: it reads how the call was decided (denied, limited) from the context.
+          metrics.interceptor,
           access(control.scopes),
           control.limits.interceptor,
           policy({
@@ -211,7 +223,7 @@ export class Switchboard {
         guards: replicaGuards((server, level, message) => store.logs.append({ server, stream: 'lifecycle', level, message })),
         ...options.gateway,
       }));
-      const instance = new Switchboard(options, store, config, supervisor, gateway, redactor, secrets, control);
+      const instance = new Switchboard(options, store, config, supervisor, gateway, redactor, secrets, control, metrics);
       instance.disposables.add(control.approvals);
       instance.disposables.add(instance.onDidLog((line) => onLog?.(line)));
       instance.disposables.add(

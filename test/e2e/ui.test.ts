@@ -356,7 +356,7 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     await page.locator('[data-search]').fill('');
     await page.locator('[data-tool="everything__echo"]').waitFor();
     await page.getByLabel('Act as client').selectOption('agent');
-    await expect.poll(() => page.getByTestId('as-view').textContent()).toContain('6 tools visible');
+    await expect.poll(() => page.getByTestId('as-view').textContent()).toContain('7 tools visible');
     await page.locator('[data-tool="everything__echo"]').waitFor({ state: 'detached' });
     await page.locator('[data-tool="notes__read_notes"]').waitFor();
     await page.getByLabel('Act as client').selectOption('');

@@ -309,7 +309,8 @@ export class McpEndpoint implements Disposable {
     return { refused: 'Unauthorized: send the Switchboard token as "Authorization: Bearer <token>"' };
   }
 
-  private isAdminToken(given: string): boolean {
+  /** True for the admin's token (timing-safe); other routes (`/metrics`) accept it too. */
+  isAdminToken(given: string): boolean {
     const bytes = Buffer.from(given);
     return bytes.length === this.token.length && crypto.timingSafeEqual(bytes, this.token);
   }

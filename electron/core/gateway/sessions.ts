@@ -81,6 +81,13 @@ export class DownstreamSessions {
     if (session.logLevel) void this.applyLogLevel();
   }
 
+  /** Open sessions by client. */
+  byClient(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const session of this.sessions.values()) counts.set(session.identity.client, (counts.get(session.identity.client) ?? 0) + 1);
+    return counts;
+  }
+
   get count(): number {
     return this.sessions.size;
   }

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -19,6 +20,8 @@ export interface HttpServerOptions {
   maxSessions?: number;
   /** A notification stream its client does not read for this long is closed (default 30 s). */
   stalledStreamMs?: number;
+  /** A token that may read `/metrics` only (a Prometheus scrape job's); the admin token may too. */
+  metricsToken?: string;
 }
 
 /** A request handler for one path; returns false to fall through. */
@@ -47,6 +50,7 @@ export class HttpServer {
     this.server.keepAliveTimeout = 65_000;
     this.server.on('upgrade', (request, socket, head) => this.upgrade(request, socket, head));
     this.routes.push((request, response, url) => this.health(request, response, url));
+    this.routes.push((request, response, url) => this.metrics(request, response, url));
     this.mcp = new McpEndpoint(app.gateway, {
       token: options.token,
       clients: app.store.clients,
@@ -139,6 +143,27 @@ export class HttpServer {
     return names.has(match[1]!.toLowerCase()) && (match[2] === undefined || Number(match[2]) === this.port);
   }
 
+  /** `/metrics`: the Prometheus text, for the admin token or the scrape token. */
+  private async metrics(request: http.IncomingMessage, response: http.ServerResponse, url: URL): Promise<boolean> {
+    if (url.pathname !== '/metrics') return false;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      sendJson(response, 405, { error: 'use GET' });
+      return true;
+    }
+    const given = bearerOf(request);
+    const scrape = this.options.metricsToken;
+    const allowed = given !== undefined && (this.mcp.isAdminToken(given) || (scrape !== undefined && scrape !== '' && safeEqual(given, scrape)));
+    if (!allowed) {
+      response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="mcp-switchboard"' });
+      response.end('Unauthorized: send the Switchboard token, or SWITCHBOARD_METRICS_TOKEN, as "Authorization: Bearer <token>"\n');
+      return true;
+    }
+    const text = await this.app.metrics.text();
+    response.writeHead(200, { 'content-type': this.app.metrics.contentType, 'cache-control': 'no-store' });
+    response.end(request.method === 'HEAD' ? undefined : text);
+    return true;
+  }
+
   private health(request: http.IncomingMessage, response: http.ServerResponse, url: URL): boolean {
     if (url.pathname !== '/health') return false;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -150,8 +175,19 @@ export class HttpServer {
   }
 }
 
+/** The token of an `Authorization: Bearer` header. */
+function bearerOf(request: http.IncomingMessage): string | undefined {
+  return /^Bearer\s+(.+)$/i.exec(request.headers.authorization?.trim() ?? '')?.[1];
+}
+
 export function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   response.end(text);
+}
+
+function safeEqual(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
 }

@@ -95,7 +95,7 @@ describe('an installed Claude Desktop', () => {
     expect((await cli('clients', 'set', 'claude-desktop', '--servers', 'notes')).code).toBe(0);
 
     const desktop = await launch(entry);
-    expect(await toolNames(desktop.client)).toEqual(['notes__delete_notes', 'notes__ping_fixture', 'notes__plain', 'notes__read_notes', 'notes__send_mail', 'notes__slow']);
+    expect(await toolNames(desktop.client)).toEqual(['notes__broken', 'notes__delete_notes', 'notes__ping_fixture', 'notes__plain', 'notes__read_notes', 'notes__send_mail', 'notes__slow']);
     expect((await cli('clients', 'rotate', 'claude-desktop')).code).toBe(0);
     expect(await desktop.client.callTool({ name: 'notes__plain', arguments: {} })).toMatchObject({ content: [{ text: 'plain ran' }] });
     // A new start after the rotation works as well (the bridge reads the data dir's token, never the client's).
@@ -113,7 +113,7 @@ describe('an installed Claude Desktop', () => {
     const token = entry.headers.Authorization.replace('Bearer ', '');
     expect(token).toMatch(/^sbc_/);
     const cursor = await overHttp(token);
-    expect((await toolNames(cursor)).length).toBe(12);
+    expect((await toolNames(cursor)).length).toBe(14);
   });
 });
 

@@ -47,7 +47,7 @@ describe.each(['legacy', 'modern'] as const)('profiles, %s client', (era) => {
   it('each client lists only its own servers, tools, prompts and resources', async () => {
     const alpha = await as('alpha', era);
     const beta = await as('beta', era);
-    expect(names((await alpha.listTools()).tools)).toEqual(['notes__delete_notes', 'notes__ping_fixture', 'notes__plain', 'notes__read_notes', 'notes__send_mail', 'notes__slow']);
+    expect(names((await alpha.listTools()).tools)).toEqual(['notes__broken', 'notes__delete_notes', 'notes__ping_fixture', 'notes__plain', 'notes__read_notes', 'notes__send_mail', 'notes__slow']);
     expect(names((await beta.listTools()).tools)).toEqual(['mail__plain', 'mail__send_mail']);
     expect(names((await alpha.listPrompts()).prompts)).toEqual(['notes__greet']);
     // beta's profile names tools only: the prompts of its server are still its to see; resources: none.
