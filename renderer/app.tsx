@@ -9,6 +9,7 @@ import { ApprovalDialog } from './components/approval-dialog.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { ClientsPage } from './pages/clients.tsx';
 import { LogsPage } from './pages/logs.tsx';
+import { MetricsPage } from './pages/metrics.tsx';
 import { PlaygroundPage } from './pages/playground.tsx';
 import { ServersPage } from './pages/servers.tsx';
 import { TerminalPage } from './pages/terminal.tsx';
@@ -16,7 +17,7 @@ import { TracesPage } from './pages/traces.tsx';
 import { isPage, PAGES, type Page, type Theme } from './store/app.ts';
 import { useApp } from './store/index.ts';
 
-const LABELS: Record<Page, string> = { servers: 'Servers', playground: 'Playground', logs: 'Logs', traces: 'Traces', clients: 'Clients', audit: 'Audit', terminal: 'Terminal' };
+const LABELS: Record<Page, string> = { servers: 'Servers', playground: 'Playground', logs: 'Logs', traces: 'Traces', metrics: 'Metrics', clients: 'Clients', audit: 'Audit', terminal: 'Terminal' };
 
 /** The window: navigation, the current page, the status bar, and the dialogs servers ask for. */
 export function App() {
@@ -56,7 +57,7 @@ export function App() {
   }, [theme]);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.altKey && !event.ctrlKey && !event.metaKey && /^[1-7]$/.test(event.key)) {
+      if (event.altKey && !event.ctrlKey && !event.metaKey && /^[1-8]$/.test(event.key)) {
         event.preventDefault();
         navigate(PAGES[Number(event.key) - 1]!);
         return;
@@ -110,6 +111,7 @@ export function App() {
         {page === 'playground' && <PlaygroundPage />}
         {page === 'logs' && <LogsPage />}
         {page === 'traces' && <TracesPage />}
+        {page === 'metrics' && <MetricsPage />}
         {page === 'clients' && <ClientsPage />}
         {page === 'audit' && <AuditPage />}
         {/* Terminals stay mounted (hidden) so their output and scrollback survive a page switch. */}

@@ -350,6 +350,29 @@ export interface ClientInstall {
   others: string[];
 }
 
+/** One server's or tool's numbers over the chosen window. */
+export interface FleetRow {
+  name: string;
+  calls: number;
+  callsPerSecond: number;
+  /** Errors (failed calls and tool errors) over calls, 0 to 1. */
+  errorRate: number;
+  /** Milliseconds: the upper bound of the duration bucket the quantile falls in (null without calls). */
+  p50: number | null;
+  p95: number | null;
+  /** Calls per slot, oldest first. */
+  series: number[];
+}
+
+/** The Metrics page: every server and tool over a window, and the totals (the KPIs). */
+export interface FleetView {
+  windowSeconds: number;
+  slotSeconds: number;
+  totals: FleetRow;
+  servers: (FleetRow & { state: ServerStatus['state']; lastError: string | null; availability: number | null })[];
+  tools: (FleetRow & { server: string })[];
+}
+
 /** A client of the endpoint as the Access section shows it: its record and its use of its limits now. */
 export interface AccessClient extends ClientRecord {
   usage: { perMinute?: { used: number; limit: number }; perDay?: { used: number; limit: number }; inFlight?: { used: number; limit: number } };
@@ -482,6 +505,8 @@ export const METHODS = {
   /** Calls waiting for a person's approval. */
   'approvals.list': method<Approval[]>()(none),
   'approvals.answer': method<{ answered: boolean }>()(z.strictObject({ id: z.string().min(1).max(64), answer: z.enum(APPROVAL_ANSWERS) })),
+  /** Every server's and tool's numbers over the last `windowSeconds` (at most an hour). */
+  'metrics.fleet': method<FleetView>()(z.strictObject({ windowSeconds: z.number().int().min(10).max(3600) })),
   /** The audit trail, newest first. */
   'audit.query': method<AuditEntry[]>()(AuditQuerySchema),
   /** A new token; clients configured with the old one must be updated. */

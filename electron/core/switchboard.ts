@@ -21,6 +21,7 @@ import { Gateway, type GatewayOptions } from './gateway/gateway.ts';
 import { RecordingTransport } from './gateway/tracing.ts';
 import { replicaGuards } from './resilience/replica-guard.ts';
 import { responseCache } from './resilience/response-cache.ts';
+import { SLOT_MS } from './telemetry/fleet-stats.ts';
 import { Metrics } from './telemetry/metrics.ts';
 import { spanOutcome } from './telemetry/span-outcome.ts';
 import { access } from './auth/access.ts';
@@ -225,6 +226,12 @@ export class Switchboard {
       }));
       const instance = new Switchboard(options, store, config, supervisor, gateway, redactor, secrets, control, metrics);
       instance.disposables.add(control.approvals);
+      // Availability on the Metrics page: whether each enabled server is ready, sampled once a slot.
+      const sampleReady = () => metrics.fleet.sampleReady(new Map(instance.statuses().filter((status) => status.state !== 'disabled').map((status) => [status.name, status.state === 'ready'])));
+      const sampler = setInterval(sampleReady, SLOT_MS);
+      sampler.unref();
+      instance.disposables.add({ dispose: () => clearInterval(sampler) });
+      instance.disposables.add(supervisor.onDidChangeStatus(sampleReady));
       instance.disposables.add(instance.onDidLog((line) => onLog?.(line)));
       instance.disposables.add(
         config.onDidChange((document) => {

@@ -3,7 +3,7 @@ import type { ConnectionState } from '../bridge/index.ts';
 import { call, messageOf } from './call.ts';
 import type { SliceContext } from './types.ts';
 
-export const PAGES = ['servers', 'playground', 'logs', 'traces', 'clients', 'audit', 'terminal'] as const;
+export const PAGES = ['servers', 'playground', 'logs', 'traces', 'metrics', 'clients', 'audit', 'terminal'] as const;
 export type Page = (typeof PAGES)[number];
 export type Theme = 'system' | 'light' | 'dark';
 

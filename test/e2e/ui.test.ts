@@ -12,7 +12,7 @@ import { binOf, fixture, removeTempDirs, repoRoot, tempDir } from '../helpers/fs
 import { waitFor } from '../helpers/wait.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const PAGES = ['servers', 'playground', 'logs', 'traces', 'clients', 'audit', 'terminal'] as const;
+const PAGES = ['servers', 'playground', 'logs', 'traces', 'metrics', 'clients', 'audit', 'terminal'] as const;
 const everythingBin = binOf('@modelcontextprotocol/server-everything', 'dist/index.js');
 const BUILT = ['dist/electron/cli/main.js', 'dist/renderer/index.html'];
 const skipReason = !fs.existsSync(CHROMIUM) ? 'skipped: /usr/bin/chromium is not installed' : '';
@@ -361,6 +361,24 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     await page.locator('[data-tool="notes__read_notes"]').waitFor();
     await page.getByLabel('Act as client').selectOption('');
     await page.locator('[data-tool="everything__echo"]').waitFor();
+  });
+
+  it('shows the calls the test made on the Metrics page, per server and per tool', async () => {
+    const admin = new Client({ name: 'e2e-metrics', version: '1' });
+    await admin.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${new URL(signInUrl).searchParams.get('token')}` } } }));
+    try {
+      for (let call = 0; call < 3; call++) await admin.callTool({ name: 'notes__read_notes', arguments: {} });
+      expect((await admin.callTool({ name: 'notes__broken', arguments: {} })).isError).toBe(true);
+    } finally {
+      await admin.close();
+    }
+    await goto('metrics');
+    const readNotes = page.locator('tr[data-metrics-tool="notes/read_notes"]');
+    await expect.poll(() => readNotes.getAttribute('data-calls'), { timeout: 10_000 }).toBe('3');
+    await expect.poll(() => page.locator('tr[data-metrics-tool="notes/broken"]').textContent()).toContain('100.0 %');
+    expect(Number(await page.locator('tr[data-metrics-server="notes"]').getAttribute('data-calls'))).toBeGreaterThanOrEqual(4);
+    expect(await page.getByTestId('kpi-throughput').textContent()).toMatch(/calls\/s/);
+    expect(await page.locator('tr[data-metrics-server="notes"] .sparkline canvas').count()).toBe(1);
   });
 
   it('reconnects by itself when Switchboard restarts, and shows the servers again', async () => {

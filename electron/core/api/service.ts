@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import type { CatalogView, EventMessage, EventName, Events, FirstRunOffer, LogItem } from '../../../shared/contract.ts';
+import type { CatalogView, EventMessage, EventName, Events, FirstRunOffer, FleetRow, FleetView, LogItem } from '../../../shared/contract.ts';
+import { ALL, SLOT_MS } from '../telemetry/fleet-stats.ts';
 import { ADMIN_CLIENT } from '../../../shared/access.ts';
 import { GATEWAY_ENTRY_NAME, readInstalledEntry } from '../clients/index.ts';
 import { UnknownClientError } from '../store/clients.ts';
@@ -361,6 +362,7 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
     'approvals.list': () => app.access.approvals.list(),
     'approvals.answer': ({ id, answer }) => ({ answered: app.access.approvals.answer(id, answer) }),
     'audit.query': (query) => store.audit.query(query),
+    'metrics.fleet': ({ windowSeconds }) => fleetView(app, windowSeconds),
 
     'terminal.open': ({ server, cols, rows }) => {
       const config = server === undefined ? undefined : supervisor.get(server)?.config;
@@ -417,3 +419,25 @@ export function catalogView(app: Switchboard): CatalogView {
 }
 
 
+
+/** The Metrics page's numbers: every configured server (called or not), the tools called, and the totals. */
+function fleetView(app: Switchboard, windowSeconds: number): FleetView {
+  const stats = app.metrics.fleet.window(windowSeconds * 1000);
+  const empty = (name: string): FleetRow => ({ name, calls: 0, callsPerSecond: 0, errorRate: 0, p50: null, p95: null, series: new Array<number>(stats.slots).fill(0) });
+  const row = (name: string, key = name): FleetRow => {
+    const found = stats.servers.get(key) ?? stats.tools.get(key);
+    return found ? { name, ...found } : empty(name);
+  };
+  return {
+    windowSeconds,
+    slotSeconds: SLOT_MS / 1000,
+    totals: row('all', ALL),
+    servers: app.statuses().map((status) => ({ ...row(status.name), state: status.state, lastError: status.lastError, availability: stats.availability.get(status.name) ?? null })),
+    tools: [...stats.tools.keys()]
+      .map((key) => {
+        const [server, tool] = key.split('\0') as [string, string];
+        return { ...row(tool, key), server };
+      })
+      .sort((a, b) => b.calls - a.calls),
+  };
+}

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ServerStatus } from '../../../shared/model.ts';
 import type { Interceptor } from '../gateway/pipeline/pipeline.ts';
+import { FleetStats } from './fleet-stats.ts';
 
 /**
  * Seconds, from a sub-millisecond hop to minute-long tools: what a call through the gateway can take.
@@ -32,6 +33,8 @@ export interface MetricsSource {
  */
 export class Metrics {
   readonly registry = new Registry();
+  /** The same calls, kept by 10-second slot for the window's numbers over time. */
+  readonly fleet = new FleetStats();
   private readonly duration: Histogram<string>;
   private readonly refused: Counter<string>;
   private readonly tools = new Map<string, Set<string>>();
@@ -143,7 +146,9 @@ export class Metrics {
           switchboard_server: ctx.span.attributes.server ?? '',
           switchboard_client: client,
         };
-        this.duration.observe(labels, (performance.now() - started) / 1000);
+        const durationMs = performance.now() - started;
+        this.duration.observe(labels, durationMs / 1000);
+        this.fleet.record(ctx.span.attributes.server, ctx.method === 'tools/call' ? (ctx.span.attributes.tool ?? null) : null, durationMs, errorType !== '' && errorType !== 'cancelled');
       };
       try {
         const result = await next(ctx);
