@@ -12,6 +12,8 @@ export function Sparkline({ series, slotSeconds, label, width = 160, height = 32
     const xs = series.map((_, index) => now - (series.length - 1 - index) * slotSeconds);
     const data: uPlot.AlignedData = [xs, [...series]];
     if (!plot.current) {
+      // A canvas does not resolve CSS variables: the theme's accent is read here.
+      const accent = getComputedStyle(host.current).getPropertyValue('--accent').trim() || '#2457d6';
       plot.current = new uPlot(
         {
           width,
@@ -21,7 +23,7 @@ export function Sparkline({ series, slotSeconds, label, width = 160, height = 32
           select: { show: false, left: 0, top: 0, width: 0, height: 0 },
           axes: [{ show: false }, { show: false }],
           scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-          series: [{}, { stroke: 'var(--accent, #2563eb)', width: 1.5, fill: 'rgba(37, 99, 235, 0.12)', points: { show: false } }],
+          series: [{}, { stroke: accent, width: 1.5, fill: `${accent}22`, points: { show: false } }],
         },
         data,
         host.current,
