@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, removeTempDirs, tempDir } from '../../helpers/fs.ts';
+import { fixture, removeTempDirs, repoRoot, tempDir } from '../../helpers/fs.ts';
 import { cleanupServes, getHealth, startServe, type ServeProcess } from '../../helpers/serve.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
@@ -93,5 +93,23 @@ describe.skipIf(skipReason !== '')(`metrics scraped by a real Prometheus ${skipR
     expect(calls).toEqual({ notes__read_notes: 5, notes__broken: 2 });
     expect(await query('sum(mcp_server_operation_duration_seconds_count{error_type="tool_error"})')).toEqual({ all: 2 });
     expect(Object.values(await query('switchboard_server_up{switchboard_server="notes",state="ready"}'))).toEqual([1]);
+  });
+
+  it('the deploy/ examples work: the scrape config passes promtool, every dashboard query runs on Prometheus', async () => {
+    const dir = tempDir();
+    const tokenFile = path.join(dir, 'token');
+    fs.writeFileSync(tokenFile, SCRAPE);
+    const config = path.join(dir, 'prometheus.yml');
+    fs.writeFileSync(config, fs.readFileSync(path.join(repoRoot, 'deploy', 'prometheus.yml'), 'utf8').replace('/etc/prometheus/switchboard-scrape-token', tokenFile));
+    const checked = spawnSync('/usr/bin/promtool', ['check', 'config', config], { encoding: 'utf8' });
+    expect(checked.status, `${checked.stdout}${checked.stderr}`).toBe(0);
+    const dashboard = JSON.parse(fs.readFileSync(path.join(repoRoot, 'deploy', 'grafana-dashboard.json'), 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
+    for (const panel of dashboard.panels) {
+      for (const target of panel.targets) {
+        const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(target.expr.replaceAll('$__rate_interval', '1m'))}`);
+        const body = (await response.json()) as { status: string; error?: string };
+        expect(body, panel.title).toMatchObject({ status: 'success' });
+      }
+    }
   });
 });
