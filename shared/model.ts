@@ -61,6 +61,8 @@ export const ServerStatusSchema = z.object({
   breaker: z.enum(['closed', 'open', 'half-open']).optional(),
   /** Lines of its stderr and stray stdout dropped by the rate limit since it was added (counted, not stored). */
   droppedLines: z.number().int().optional(),
+  /** Its calls over the last minute (in /health and `switchboard status`). */
+  load: z.object({ callsPerSecond: z.number(), errorRate: z.number() }).optional(),
 });
 /** A snapshot of one server. */
 export type ServerStatus = z.infer<typeof ServerStatusSchema>;

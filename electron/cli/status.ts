@@ -46,9 +46,15 @@ export function formatStatusTable(servers: readonly ServerStatus[]): string {
     .map((server) => {
       const replicas = server.replicas.total > 1 ? `, ${server.replicas.ready}/${server.replicas.total} replicas` : '';
       const breaker = server.breaker === 'open' ? ' (failing: calls refused for now)' : server.breaker === 'half-open' ? ' (failing: trying one call)' : '';
-      const detail = server.state === 'ready' ? `${server.tools} tool${server.tools === 1 ? '' : 's'}${replicas}${breaker}` : server.lastError ? `(${server.lastError})` : '';
+      const load = server.load && server.load.callsPerSecond > 0 ? `, ${formatRate(server.load.callsPerSecond)} calls/s, ${(server.load.errorRate * 100).toFixed(1)}% errors` : '';
+      const detail = server.state === 'ready' ? `${server.tools} tool${server.tools === 1 ? '' : 's'}${replicas}${load}${breaker}` : server.lastError ? `(${server.lastError})` : '';
       return `${server.name.padEnd(nameWidth)}  ${server.state.padEnd(stateWidth)}  ${detail}`.trimEnd();
     })
     .join('\n')
     .concat('\n');
+}
+
+/** Calls a second over the last minute, as a person reads it. */
+function formatRate(perSecond: number): string {
+  return perSecond >= 10 ? perSecond.toFixed(0) : perSecond >= 1 ? perSecond.toFixed(1) : perSecond.toFixed(2);
 }

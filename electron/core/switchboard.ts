@@ -269,7 +269,11 @@ export class Switchboard {
 
   /** Overall and per-server health, as `/health` and `switchboard status` report it. */
   health(): HealthReport {
-    const servers = this.statuses();
+    const minute = this.metrics.fleet.window(60_000).servers;
+    const servers = this.statuses().map((status) => {
+      const stats = minute.get(status.name);
+      return { ...status, load: { callsPerSecond: stats?.callsPerSecond ?? 0, errorRate: stats?.errorRate ?? 0 } };
+    });
     const enabled = servers.filter((s) => s.state !== 'disabled');
     let status: HealthReport['status'];
     if (enabled.length === 0) status = 'empty';

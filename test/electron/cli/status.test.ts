@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { formatStatusTable } from '../../../electron/cli/status.ts';
 import { fixture, removeTempDirs, tempDir } from '../../helpers/fs.ts';
 import { cleanupServes, getHealth, startServe, runSwitchboard } from '../../helpers/serve.ts';
@@ -45,6 +46,13 @@ describe('switchboard status', () => {
     const json = await statusCli(['--url', `${serve.base}/mcp`, '--json']);
     expect(JSON.parse(json.stdout).servers.map((s: { name: string; state: string }) => `${s.name}:${s.state}`)).toEqual(['dynamic:ready', 'broken:crash-loop', 'off:disabled']);
 
+    // Calls made in the last minute show as calls/s and errors.
+    const client = new Client({ name: 'status-test', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${serve.base}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${fs.readFileSync(path.join(dataDir, 'token'), 'utf8').trim()}` } } }));
+    for (let call = 0; call < 6; call++) await client.callTool({ name: 'dynamic__ping_fixture', arguments: {} });
+    await client.close();
+    expect((await statusCli(['--data-dir', dataDir])).stdout.split('\n')[0]).toMatch(/^dynamic {2}ready {7}2 tools, 0\.\d\d calls\/s, \d+\.\d% errors$/);
+
     // Remove the broken server: every enabled server is ready, so status exits 0.
     const edited = JSON.parse(fs.readFileSync(config, 'utf8'));
     delete edited.mcpServers.broken;
@@ -81,7 +89,10 @@ describe('formatStatusTable', () => {
         { ...base, name: 'one', state: 'ready', tools: 1, lastError: null },
         { ...base, name: 'pool', state: 'ready', tools: 3, lastError: null, replicas: { ready: 1, total: 2 } },
         { ...base, name: 'flaky', state: 'ready', tools: 2, lastError: null, breaker: 'open' },
+        { ...base, name: 'busy', state: 'ready', tools: 4, lastError: null, load: { callsPerSecond: 12.34, errorRate: 0.015 } },
       ]),
-    ).toBe('github  ready   26 tools\nslack   failed  (spawn npx ENOENT)\none     ready   1 tool\npool    ready   3 tools, 1/2 replicas\nflaky   ready   2 tools (failing: calls refused for now)\n');
+    ).toBe(
+      'github  ready   26 tools\nslack   failed  (spawn npx ENOENT)\none     ready   1 tool\npool    ready   3 tools, 1/2 replicas\nflaky   ready   2 tools (failing: calls refused for now)\nbusy    ready   4 tools, 12 calls/s, 1.5% errors\n',
+    );
   });
 });
