@@ -218,6 +218,8 @@ export interface ServerEntryView {
 export interface ConfigView {
   path: string;
   servers: ServerEntryView[];
+  /** What is wrong with the file as it is on disk, when a hand edit cannot be used (the last good config runs). */
+  problems: string[];
 }
 
 /** What an import would bring in. */

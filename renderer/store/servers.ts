@@ -37,7 +37,8 @@ export function createServersSlice({ api, get, patch }: SliceContext): ServersSl
     busy: {},
     refresh: async () => {
       const [statuses, config] = await Promise.all([attempt('list the servers', () => call(api, 'servers.list')), attempt('read the config', () => call(api, 'config.get'))]);
-      patch('servers', { ...(statuses ? { statuses } : {}), ...(config ? { config } : {}), loaded: true });
+      // The file's own problems come with it: a window opened on an invalid file says so at once.
+      patch('servers', { ...(statuses ? { statuses } : {}), ...(config ? { config, configProblems: config.problems } : {}), loaded: true });
     },
     setStatuses: (statuses) => patch('servers', { statuses }),
     refreshConfig: async (problems) => {

@@ -363,6 +363,27 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     await page.locator('[data-tool="everything__echo"]').waitFor();
   });
 
+  it('never throws away an edit made by hand: Disable on an invalid file writes nothing and says why; a reload still shows the problem', async () => {
+    const file = path.join(dataDir, 'mcp.json');
+    const good = fs.readFileSync(file, 'utf8');
+    const broken = good.replace('"mcpServers": {', '"mcpServers": { "by-hand": { "command": "x", "args": "not a list" },');
+    fs.writeFileSync(file, broken);
+    try {
+      await goto('servers');
+      await page.locator('.banner.error').filter({ hasText: 'mcp.json was edited but cannot be used' }).waitFor({ timeout: 10_000 });
+      await page.locator('tr[data-server="flood"]').getByRole('button', { name: 'Disable' }).click();
+      await page.locator('.toast.error').filter({ hasText: 'nothing was written over it (your edit is kept)' }).waitFor();
+      expect(fs.readFileSync(file, 'utf8')).toBe(broken);
+      await page.reload();
+      await page.locator('[data-ready="true"]').waitFor();
+      await page.locator('.banner.error').filter({ hasText: 'mcp.json was edited but cannot be used' }).waitFor({ timeout: 10_000 });
+      expect(await page.locator('.banner.error').textContent()).toContain('mcpServers.by-hand.args');
+    } finally {
+      fs.writeFileSync(file, good);
+    }
+    await page.locator('.banner.error').filter({ hasText: 'mcp.json was edited but cannot be used' }).waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
   it('shows the calls the test made on the Metrics page, per server and per tool', async () => {
     const admin = new Client({ name: 'e2e-metrics', version: '1' });
     await admin.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${new URL(signInUrl).searchParams.get('token')}` } } }));

@@ -52,12 +52,12 @@ describe('the servers slice', () => {
   });
 
   it('keeps the last good config and shows the problems of an invalid edit', async () => {
-    const { bridge, store } = setup((b) => b.handle('config.get', () => ({ path: '/x/mcp.json', servers: [] })));
+    const { bridge, store } = setup((b) => b.handle('config.get', () => ({ path: '/x/mcp.json', servers: [], problems: [] })));
     bridge.emit('config.changed', { problems: ['mcp.json: mcpServers.a.args: expected an array of strings'] });
     await vi.waitFor(() => expect(store.getState().servers.configProblems).toHaveLength(1));
     expect(bridge.callsOf('config.get')).toEqual([]);
     bridge.emit('config.changed', { problems: [] });
-    await vi.waitFor(() => expect(store.getState().servers.config).toEqual({ path: '/x/mcp.json', servers: [] }));
+    await vi.waitFor(() => expect(store.getState().servers.config).toEqual({ path: '/x/mcp.json', servers: [], problems: [] }));
     expect(store.getState().servers.configProblems).toEqual([]);
   });
 });
@@ -193,7 +193,7 @@ describe('events wired to the slices', () => {
       b
         .handle('catalog.get', () => ({ tools: [{ name: 'a__t', server: 'a', originalName: 't', inputSchema: { type: 'object' } }], prompts: [], resources: [], resourceTemplates: [] }))
         .handle('servers.list', () => [status('a')])
-        .handle('config.get', () => ({ path: 'p', servers: [] }))
+        .handle('config.get', () => ({ path: 'p', servers: [], problems: [] }))
         .handle('app.info', () => ({ version: '1', endpoint: 'http://127.0.0.1:1/mcp', dataDir: 'd', configPath: 'p', platform: 'linux' }))
         .handle('history.list', () => [])
         .handle('logs.query', () => ({ items: [], next: null }))

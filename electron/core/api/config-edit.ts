@@ -16,7 +16,7 @@ const MASKABLE = ['env', 'headers'] as const;
 /** The config file's servers as the window sees them: raw entries (unknown fields too), secret values masked. */
 export function configView(config: ConfigFile): ConfigView {
   const servers = rawServers(config.current.raw);
-  return { path: config.path, servers: Object.entries(servers).map(([name, entry]) => maskEntry(name, entry)) };
+  return { path: config.path, servers: Object.entries(servers).map(([name, entry]) => maskEntry(name, entry)), problems: [...config.problems] };
 }
 
 export function maskEntry(name: string, entry: unknown): ServerEntryView {

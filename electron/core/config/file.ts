@@ -16,6 +16,8 @@ export class ConfigFile implements Disposable {
 
   private document: ConfigDocument | undefined;
   private lastText: string | undefined;
+  /** What is wrong with the file as it is on disk now (empty when it is the config in force). */
+  private currentProblems: readonly string[] = [];
   private watcher: fs.FSWatcher | undefined;
   private debounce: NodeJS.Timeout | undefined;
 
@@ -25,6 +27,11 @@ export class ConfigFile implements Disposable {
   get current(): ConfigDocument {
     if (!this.document) throw new Error('config not loaded');
     return this.document;
+  }
+
+  /** What is wrong with the file on disk, if its last edit could not be used (the last good config runs meanwhile). */
+  get problems(): readonly string[] {
+    return this.currentProblems;
   }
 
   /** Reads and parses the file. Throws ConfigError (with file and field) when it is unusable. */
@@ -37,6 +44,7 @@ export class ConfigFile implements Disposable {
     }
     this.document = parseConfig(text, this.path);
     this.lastText = text;
+    this.currentProblems = [];
     return this.document;
   }
 
@@ -65,23 +73,48 @@ export class ConfigFile implements Disposable {
     try {
       this.document = parseConfig(text, this.path);
     } catch (error) {
-      if (error instanceof ConfigError) this.onDidFailEmitter.fire(error);
+      if (error instanceof ConfigError) {
+        this.currentProblems = error.problems;
+        this.onDidFailEmitter.fire(error);
+      }
       return;
     }
+    this.currentProblems = [];
     this.onDidChangeEmitter.fire(this.document);
   }
 
   /**
-   * Applies `edit` to the raw JSON of the file and saves it atomically. The raw object is edited in place,
-   * so fields we do not know survive. Throws ConfigError, and writes nothing, if the result is invalid.
+   * Applies `edit` to the raw JSON of the file as it is on disk now, and saves it atomically. Nothing a person wrote
+   * is lost: an edit made by hand since the last read (not seen by the watcher yet) is the base the change is made
+   * on, and a file that cannot be read as a config is not written over at all (ConfigError says why, and how to go
+   * on). The raw object is edited in place, so fields we do not know survive. Throws ConfigError, and writes
+   * nothing, if the result is invalid.
    */
   update(edit: (raw: Record<string, unknown>) => void): ConfigDocument {
-    const raw = structuredClone(this.document?.raw ?? {});
+    let onDisk: string | undefined;
+    try {
+      onDisk = fs.readFileSync(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(this.path, [`${path.basename(this.path)}: cannot read ${this.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+    }
+    let base = this.document?.raw ?? {};
+    if (onDisk !== undefined && onDisk !== this.lastText) {
+      try {
+        base = parseConfig(onDisk, this.path).raw;
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        throw new ConfigError(this.path, [`${path.basename(this.path)} was edited outside Switchboard and cannot be read now, so nothing was written over it (your edit is kept): fix it first. ${error.problems.join('; ')}`]);
+      }
+    } else if (onDisk !== undefined && this.currentProblems.length > 0) {
+      throw new ConfigError(this.path, [`${path.basename(this.path)} was edited outside Switchboard and cannot be read now, so nothing was written over it (your edit is kept): fix it first. ${this.currentProblems.join('; ')}`]);
+    }
+    const raw = structuredClone(base);
     edit(raw);
     const text = `${JSON.stringify(raw, null, 2)}\n`;
     const document = parseConfig(text, this.path);
     writeFileAtomic(this.path, text);
     this.lastText = text;
+    this.currentProblems = [];
     this.document = document;
     this.onDidChangeEmitter.fire(document);
     return document;

@@ -65,6 +65,35 @@ describe('ConfigFile', () => {
     expect(fs.readFileSync(config.path, 'utf8')).toBe(before);
   });
 
+  it('never writes over an edit made by hand: a valid one not seen yet is the base of the change', () => {
+    const config = configAt({ mcpServers: { a: { command: 'a' } } });
+    // Edited by hand just now (the watcher has not run): a server added, a field of ours changed.
+    fs.writeFileSync(config.path, JSON.stringify({ mcpServers: { a: { command: 'a', args: ['--verbose'] }, added: { command: 'by-hand' } } }, null, 2));
+    config.update((raw) => setServerEntry(raw, 'b', { command: 'b' }));
+    expect(JSON.parse(fs.readFileSync(config.path, 'utf8'))).toEqual({ mcpServers: { a: { command: 'a', args: ['--verbose'] }, added: { command: 'by-hand' }, b: { command: 'b' } } });
+    expect([...config.current.servers.keys()]).toEqual(['a', 'added', 'b']);
+  });
+
+  it('refuses to write over a file that cannot be read now, seen or not, and keeps it byte for byte', async () => {
+    const config = configAt({ mcpServers: { a: { command: 'a' }, b: { command: 'b' } } });
+    const broken = '{ "mcpServers": { "a": { "command": "a" }, "added": { "command": "by-hand" }, }, oops }';
+    fs.writeFileSync(config.path, broken);
+    const refused = /mcp\.json was edited outside Switchboard and cannot be read now, so nothing was written over it \(your edit is kept\): fix it first/;
+    expect(() => config.update((raw) => setServerEntry(raw, 'b', { command: 'b', disabled: true }))).toThrow(refused);
+    expect(fs.readFileSync(config.path, 'utf8')).toBe(broken);
+    // Once the watcher has seen it too: still refused, and the file's problems are there to show.
+    config.reload();
+    expect(config.problems.length).toBeGreaterThan(0);
+    expect(() => config.update((raw) => setServerEntry(raw, 'b', { command: 'b', disabled: true }))).toThrow(refused);
+    expect(fs.readFileSync(config.path, 'utf8')).toBe(broken);
+    // Fixed by hand: the problems go, and changes are made on the fixed file.
+    fs.writeFileSync(config.path, JSON.stringify({ mcpServers: { a: { command: 'a' }, added: { command: 'by-hand' } } }));
+    config.reload();
+    expect(config.problems).toEqual([]);
+    config.update((raw) => setServerEntry(raw, 'c', { command: 'c' }));
+    expect(Object.keys(JSON.parse(fs.readFileSync(config.path, 'utf8')).mcpServers)).toEqual(['a', 'added', 'c']);
+  });
+
   it('says which file it cannot read', () => {
     const config = new ConfigFile('/nonexistent/dir/mcp.json');
     expect(() => config.load()).toThrow('mcp.json: cannot read /nonexistent/dir/mcp.json: ENOENT');
