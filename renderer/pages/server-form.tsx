@@ -63,10 +63,17 @@ export function ServerForm({ original, onClose }: { original: ServerEntryView | 
   }, [state.name, entryText, replacing, validate]);
 
   const update = (change: Partial<FormState>) => setState((current) => ({ ...current, ...change }));
-  const applyPaste = () => {
+  const applyPaste = async () => {
     const parsed = parsePastedEntry(pasted);
     if ('error' in parsed) {
       setPasteError(parsed.error);
+      return;
+    }
+    // Nothing pasted is dropped: an entry the form cannot hold exactly as written stays here, with why.
+    const lost = unrepresentable(parsed.entry);
+    if (lost.length > 0) {
+      const found = await validate(parsed.name ?? state.name, parsed.entry, replacing);
+      setPasteError(found.length > 0 ? found.join('\n') : `The form cannot hold ${lost.join(', ')} as written: fix ${lost.length === 1 ? 'it' : 'them'} in the JSON and paste again.`);
       return;
     }
     setPasteError(null);
@@ -119,9 +126,13 @@ export function ServerForm({ original, onClose }: { original: ServerEntryView | 
               <span>A server entry, a {'{ "name": { … } }'} pair, or a whole mcpServers file</span>
               <textarea className="mono" rows={10} value={pasted} onChange={(event) => setPasted(event.target.value)} placeholder={'{\n  "command": "npx",\n  "args": ["-y", "@modelcontextprotocol/server-memory"]\n}'} />
             </label>
-            {pasteError && <p className="error-text">{pasteError}</p>}
+            {pasteError && (
+              <p className="error-text" role="alert" style={{ whiteSpace: 'pre-wrap' }}>
+                {pasteError}
+              </p>
+            )}
             <div>
-              <button type="button" onClick={applyPaste}>
+              <button type="button" onClick={() => void applyPaste()}>
                 Use this entry
               </button>
             </div>
@@ -312,6 +323,28 @@ export function toEntry(state: FormState, extra: JsonObject): JsonObject {
   return entry;
 }
 
+/** The fields of an entry the form would not give back exactly as they are (shown then as the reason nothing was filled in). */
+export function unrepresentable(entry: JsonObject): string[] {
+  const back = toEntry(fromEntry('', entry), keepUnmanaged(entry));
+  const keys = new Set([...Object.keys(entry), ...Object.keys(back)]);
+  return [...keys].filter((key) => !sameMeaning(key, entry, entry[key], back[key])).map((key) => `"${key}"`);
+}
+
+/** Equal, or written differently with the same meaning (an empty list or map, `disabled: false`, the transport the form implies). */
+function sameMeaning(key: string, entry: JsonObject, given: unknown, back: unknown): boolean {
+  if (JSON.stringify(sortKeys(given)) === JSON.stringify(sortKeys(back))) return true;
+  if (back !== undefined) return false;
+  if ((Array.isArray(given) && given.length === 0) || (isObject(given) && Object.keys(given).length === 0) || given === false) return true;
+  if (key === 'type') return (given === 'stdio' && typeof entry.command === 'string') || ((given === 'http' || given === 'streamable-http') && typeof entry.url === 'string');
+  return false;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (isObject(value)) return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys(value[key])]));
+  return value;
+}
+
 /** Reads what a person pastes: an entry, `"name": {…}`, `{ "name": {…} }` or a whole client config. */
 export function parsePastedEntry(text: string): { name?: string; entry: JsonObject } | { error: string } {
   let value: unknown;
@@ -324,8 +357,10 @@ export function parsePastedEntry(text: string): { name?: string; entry: JsonObje
   if (!isObject(value)) return { error: 'Expected a JSON object' };
   const map = isObject(value.mcpServers) ? value.mcpServers : isObject(value.servers) ? value.servers : undefined;
   if (map) {
-    const [first] = Object.entries(map);
+    const entries = Object.entries(map);
+    const [first] = entries;
     if (!first || !isObject(first[1])) return { error: 'That config has no servers' };
+    if (entries.length > 1) return { error: `That config has ${entries.length} servers (${entries.map(([name]) => name).join(', ')}): use Import… on the Servers page to add them all, or paste one` };
     return { name: first[0], entry: first[1] };
   }
   if ('command' in value || 'url' in value || 'serverUrl' in value) return { entry: value };

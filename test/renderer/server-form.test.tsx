@@ -3,7 +3,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MASKED_VALUE } from '../../shared/contract.ts';
-import { ServerForm, parsePastedEntry } from '../../renderer/pages/server-form.tsx';
+import { ServerForm, parsePastedEntry, unrepresentable } from '../../renderer/pages/server-form.tsx';
 import { createAppStore, StoreContext } from '../../renderer/store/index.ts';
 import { FakeBridge } from './fake-bridge.ts';
 
@@ -54,5 +54,29 @@ describe('a pasted entry', () => {
     expect(parsePastedEntry('{ "servers": { "v": { "type": "stdio", "command": "x" } } }')).toEqual({ name: 'v', entry: { type: 'stdio', command: 'x' } });
     expect(parsePastedEntry('{ nope')).toMatchObject({ error: expect.stringContaining('Not valid JSON') });
     expect(parsePastedEntry('{ "a": 1, "b": 2 }')).toMatchObject({ error: expect.stringContaining('command') });
+    // A whole file of several servers is Import's to take, not the first of them silently.
+    expect(parsePastedEntry('{ "mcpServers": { "a": { "command": "x" }, "b": { "command": "y" } } }')).toEqual({ error: expect.stringContaining('has 2 servers (a, b): use Import') });
+  });
+
+  it('knows which fields the form would not give back as written', () => {
+    expect(unrepresentable({ command: 'npx', args: ['-y', 'x'], env: { A: 'b' }, custom: { kept: true } })).toEqual([]);
+    expect(unrepresentable({ type: 'stdio', command: 'npx', args: [], disabled: false })).toEqual([]);
+    expect(unrepresentable({ command: 'npx', args: '-y @modelcontextprotocol/server-github' })).toEqual(['"args"']);
+    expect(unrepresentable({ url: 'https://x/sse', type: 'sse' })).toEqual(['"type"']);
+    expect(unrepresentable({ command: 'npx', env: { PORT: 8080 }, tools: { allow: ['a'], other: 1 } })).toEqual(['"env"', '"tools"']);
+  });
+
+  it('fills nothing in from an entry it cannot hold, and says why in the parser\'s words; a good one fills the form', async () => {
+    const bridge = new FakeBridge().handle('config.validateServer', ({ entry }) => ({ problems: Array.isArray(entry.args) || entry.args === undefined ? [] : ['mcp.json: mcpServers.gh.args: expected an array of strings'] }));
+    renderForm(null, bridge);
+    act(() => void fireEvent.click(screen.getByRole('tab', { name: 'Paste JSON' })));
+    act(() => void fireEvent.change(screen.getByRole('textbox'), { target: { value: '"gh": { "command": "npx", "args": "-y @modelcontextprotocol/server-github" }' } }));
+    act(() => void fireEvent.click(screen.getByRole('button', { name: /Fill in|Use/ })));
+    await vi.waitFor(() => expect(screen.getByText(/expected an array of strings/)).toBeTruthy());
+    expect(screen.getByRole('tab', { name: 'Paste JSON' }).getAttribute('aria-selected')).toBe('true');
+    act(() => void fireEvent.change(screen.getByRole('textbox'), { target: { value: '"gh": { "command": "npx", "args": ["-y", "server-github"] }' } }));
+    act(() => void fireEvent.click(screen.getByRole('button', { name: /Fill in|Use/ })));
+    await vi.waitFor(() => expect((screen.getByLabelText('Command') as HTMLInputElement).value).toBe('npx'));
+    expect((screen.getByLabelText('Name') as HTMLInputElement).value).toBe('gh');
   });
 });
