@@ -6,7 +6,7 @@ import { CLIENT_NAME } from '../../shared/access.ts';
 import { CLIENT_IDS, ClientFileError, clientTokenFor, DIALECTS, exportConfig, GATEWAY_ENTRY_NAME, readInstalledEntry, installConfig, isClientId, type ExportOptions, type InstallResult } from '../core/clients/index.ts';
 import { ConfigFile } from '../core/config/file.ts';
 import { ConfigError } from '../core/config/parse.ts';
-import { dataDirFiles, readEndpoint } from '../core/data-dir.ts';
+import { configPathOf, readEndpoint } from '../core/data-dir.ts';
 import { openAccessStore } from '../core/store/index.ts';
 import { defaultDataDir, packageRoot } from '../core/paths.ts';
 import { toMcpUrl } from './gateway-target.ts';
@@ -79,7 +79,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       ...(process.env.SWITCHBOARD_TOKEN ? { bridgeToken: process.env.SWITCHBOARD_TOKEN } : {}),
     };
   } else {
-    const config = new ConfigFile(path.resolve(values.config ?? dataDirFiles(dataDir).config));
+    const config = new ConfigFile(path.resolve(values.config ?? configPathOf(dataDir)));
     if (!fs.existsSync(config.path)) {
       stderr(`no config at ${config.path}: pass --config FILE, or run \`switchboard serve\` once to create it`);
       return 1;

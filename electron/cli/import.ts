@@ -6,7 +6,7 @@ import { ClientFileError, importConfig } from '../core/clients/index.ts';
 import { isSecretStore, openSecretStore } from '../core/secrets/secret-store.ts';
 import { ConfigFile, setServerEntry } from '../core/config/file.ts';
 import { ConfigError } from '../core/config/parse.ts';
-import { dataDirFiles, readEndpoint } from '../core/data-dir.ts';
+import { configPathOf, readEndpoint } from '../core/data-dir.ts';
 import { defaultDataDir } from '../core/paths.ts';
 import { DEFAULT_PORT, UsageError } from './usage.ts';
 
@@ -45,7 +45,8 @@ export async function importCommand(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const config = new ConfigFile(path.resolve(values.config ?? dataDirFiles(dataDir).config));
+  // No --config: the file the running Switchboard uses (its own --config, maybe), so what is imported starts.
+  const config = new ConfigFile(path.resolve(values.config ?? configPathOf(dataDir)));
   try {
     // A config that does not exist yet starts empty, and is created by the save below.
     const exists = fs.existsSync(config.path);

@@ -70,7 +70,7 @@ export async function serve(argv: string[]): Promise<number> {
     await app.shutdown();
     return 1;
   }
-  writeEndpoint(dataDir, { url: `${base}/mcp`, port: Number(new URL(base).port), pid: process.pid, startedAt: Date.now() });
+  writeEndpoint(dataDir, { url: `${base}/mcp`, port: Number(new URL(base).port), pid: process.pid, startedAt: Date.now(), configPath: app.config.path });
   process.stdout.write(`MCP endpoint: ${base}/mcp\n`);
   process.stdout.write(`Health: ${base}/health\n`);
   process.stdout.write(`Metrics: ${base}/metrics (Prometheus; the token, or SWITCHBOARD_METRICS_TOKEN)\n`);

@@ -66,6 +66,27 @@ export interface EndpointRecord {
   port: number;
   pid: number;
   startedAt: number;
+  /** The config file the running Switchboard uses (`--config`, or the data dir's mcp.json). */
+  configPath?: string;
+}
+
+/**
+ * The config file commands edit or read when none is named: the one the Switchboard running on this data dir uses
+ * (which may be a `--config` elsewhere), else the data dir's mcp.json.
+ */
+export function configPathOf(dataDir: string): string {
+  const record = readEndpoint(dataDir);
+  const running = record?.configPath !== undefined && record.pid !== undefined && isRunning(record.pid);
+  return running ? record.configPath! : dataDirFiles(dataDir).config;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export function writeEndpoint(dataDir: string, record: EndpointRecord): void {

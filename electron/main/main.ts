@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     // The app's own binary runs the CLI as Node: Claude Desktop's bridge entry needs no Node install.
     launcher: { command: process.execPath, args: [path.join(packageRoot(), 'bin', 'switchboard.js')], env: { ELECTRON_RUN_AS_NODE: '1' } },
   });
-  writeEndpoint(dataDir, { url: `${listening.url}/mcp`, port: listening.port, pid: process.pid, startedAt: Date.now() });
+  writeEndpoint(dataDir, { url: `${listening.url}/mcp`, port: listening.port, pid: process.pid, startedAt: Date.now(), configPath: switchboard.config.path });
   log({ level: 'info', message: `MCP endpoint: ${listening.url}/mcp; data dir: ${dataDir}` });
 
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) }));

@@ -107,4 +107,23 @@ describe('switchboard import', () => {
     await waitFor(async () => (await getHealth(serve.base)).servers.find((s) => s.name === 'dynamic')?.state === 'ready', 'the imported server to be ready');
     expect((await getHealth(serve.base)).servers.map((s) => s.name)).toEqual(['dynamic']);
   });
+
+  it('without --config, writes the config the running Switchboard uses (its own --config), so what is imported starts', async () => {
+    const dataDir = tempDir();
+    const own = path.join(tempDir(), 'team.json');
+    fs.writeFileSync(own, JSON.stringify({ mcpServers: {} }));
+    const serve = await startServe(['--data-dir', dataDir, '--config', own]);
+    const file = path.join(tempDir(), 'claude_desktop_config.json');
+    fs.writeFileSync(file, JSON.stringify({ mcpServers: { dynamic: { command: process.execPath, args: [fixture('dynamic.mjs')] } } }));
+    const result = await runSwitchboard(['import', file, '--data-dir', dataDir]);
+    expect(result.stderr).toContain(`config: ${own}`);
+    expect(Object.keys(readConfigAt(own).mcpServers)).toEqual(['dynamic']);
+    expect(fs.existsSync(path.join(dataDir, 'mcp.json'))).toBe(false);
+    await waitFor(async () => (await getHealth(serve.base)).servers.find((s) => s.name === 'dynamic')?.state === 'ready', 'the imported server to be ready');
+    // export --mode direct reads the same file.
+    const exported = await runSwitchboard(['export', '--client', 'cursor', '--mode', 'direct', '--data-dir', dataDir]);
+    expect(Object.keys((JSON.parse(exported.stdout) as { mcpServers: object }).mcpServers)).toEqual(['dynamic']);
+  });
 });
+
+const readConfigAt = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as { mcpServers: Record<string, unknown> };
