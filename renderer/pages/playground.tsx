@@ -6,7 +6,7 @@ import { hasNoFields, SchemaForm, schemaProblems } from '../components/schema-fo
 import { call } from '../store/call.ts';
 import { useApp } from '../store/index.ts';
 import { EMPTY_DRAFT, type PlaygroundTab } from '../store/playground.ts';
-import { ContentView, ResourceContentsView, ResultView, useReadResource } from './result-view.tsx';
+import { ContentView, ResourceContentsView, ResultView } from './result-view.tsx';
 
 const TABS: { id: PlaygroundTab; label: string }[] = [
   { id: 'tools', label: 'Tools' },
@@ -229,16 +229,27 @@ function Progress({ progress, startedAt }: { progress: { progress: number; total
 function ResourcesTab() {
   const resources = useApp((s) => s.catalog.catalog.resources);
   const templates = useApp((s) => s.catalog.catalog.resourceTemplates);
-  const read = useReadResource();
+  const bridge = useBridge();
+  const readOrError = async (uri: string): Promise<{ contents: ResourceContents[] } | { error: string }> => {
+    try {
+      return await call(bridge, 'resources.read', { uri });
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  };
   const [selected, setSelected] = useState<string | null>(null);
   const [contents, setContents] = useState<ResourceContents[] | null>(null);
   const [template, setTemplate] = useState<string | null>(null);
   const [variables, setVariables] = useState<Record<string, string>>({});
+  const [readError, setReadError] = useState<string | null>(null);
   const open = async (uri: string) => {
     setSelected(uri);
     setContents(null);
-    const result = await read(uri);
-    if (result) setContents(result);
+    setReadError(null);
+    // A read that fails says so in the pane (not only in a toast that goes away): never "Reading…" forever.
+    const result = await readOrError(uri);
+    if ('error' in result) setReadError(result.error);
+    else setContents(result.contents);
   };
   const chosenTemplate = templates.find((item) => item.uriTemplate === template);
   const names = chosenTemplate ? [...chosenTemplate.uriTemplate.matchAll(/\{[+#./;?&]?([^}]+)\}/g)].flatMap((match) => match[1]!.split(',')) : [];
@@ -248,7 +259,7 @@ function ResourcesTab() {
         <ul aria-label="Resources" role="listbox" onKeyDown={moveFocusInList}>
           {resources.map((resource) => (
             <li key={resource.uri}>
-              <button type="button" role="option" aria-selected={selected === resource.uri} onClick={() => void open(resource.uri)}>
+              <button type="button" role="option" aria-selected={selected === resource.uri && template === null} onClick={() => (setTemplate(null), void open(resource.uri))}>
                 <span className="item-name">
                   {resource.title ?? resource.name} <span className="badge">{resource.server}</span>
                 </span>
@@ -296,7 +307,11 @@ function ResourcesTab() {
         {selected && (
           <section className="stack" aria-label="Resource">
             <h2 className="mono">{selected}</h2>
-            {contents === null ? (
+            {readError !== null ? (
+              <p className="error-text" role="alert">
+                Could not read it: {readError}
+              </p>
+            ) : contents === null ? (
               <p className="muted">Reading…</p>
             ) : (
               contents.map((item, index) => (

@@ -19,7 +19,7 @@ export function TracesPage() {
       <div className="page-header">
         <h1>Traces</h1>
         <ServerFilter names={servers.map((server) => server.name)} value={filter.server} onChange={(server) => setFilter({ server })} />
-        <input aria-label="Tool" placeholder="Tool (its own name)" value={filter.tool ?? ''} onChange={(event) => setFilter({ tool: event.target.value || undefined })} />
+        <input aria-label="Tool" placeholder="Tool" value={filter.tool ?? ''} onChange={(event) => setFilter({ tool: event.target.value || undefined })} />
         <select aria-label="Status" value={filter.status ?? ''} onChange={(event) => setFilter({ status: (event.target.value || undefined) as typeof filter.status })}>
           <option value="">Any status</option>
           {SPAN_STATUSES.map((status) => (

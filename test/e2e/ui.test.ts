@@ -384,6 +384,17 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     await page.locator('.banner.error').filter({ hasText: 'mcp.json was edited but cannot be used' }).waitFor({ state: 'detached', timeout: 10_000 });
   });
 
+  it('says in the pane why a resource template read failed (never "Reading…" forever), and highlights one item', async () => {
+    await goto('playground');
+    await page.getByRole('tab', { name: 'Resources' }).click();
+    await page.getByRole('option', { name: /Dynamic Text Resource/ }).click();
+    await page.locator('.detail-pane input').first().fill('not-a-number');
+    await page.locator('.detail-pane').getByRole('button', { name: 'Read' }).click();
+    await page.locator('.detail-pane [role="alert"]').filter({ hasText: 'Could not read it' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('.detail-pane').textContent()).not.toContain('Reading…');
+    expect(await page.locator('[aria-label="Resources"] [aria-selected="true"]').count()).toBe(1);
+  });
+
   it('shows the calls the test made on the Metrics page, per server and per tool', async () => {
     const admin = new Client({ name: 'e2e-metrics', version: '1' });
     await admin.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${new URL(signInUrl).searchParams.get('token')}` } } }));

@@ -314,7 +314,11 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
       return message;
     },
 
-    'traces.query': (query) => store.traces.queryTraces(query),
+    'traces.query': (query) => {
+      // The name shown everywhere else (`everything__get-sum`) finds its calls as the tool's own name does.
+      const origin = query.tool === undefined ? undefined : app.gateway.catalog.snapshot.toolOrigins.get(query.tool);
+      return store.traces.queryTraces(origin && (query.server === undefined || query.server === origin.server) ? { ...query, server: origin.server, tool: origin.name } : query);
+    },
     'traces.get': ({ traceId }) => {
       const trace = store.traces.getTrace(traceId);
       if (trace.spans.length === 0) throw new ApiFailure('not-found', `no trace ${traceId} is stored`);

@@ -4,6 +4,7 @@ import { nameItems, originKey, serverAliases } from '../../../shared/tool-names.
 import { Emitter, type Event } from '../base/event.ts';
 import { DisposableStore, type Disposable } from '../base/lifecycle.ts';
 import type { ServerConfig } from '../config/schema.ts';
+import { isToolAllowed } from '../config/tool-filter.ts';
 import { EMPTY_CATALOG, type Catalog, type ListKind } from '../supervisor/managed-server.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
 
@@ -245,17 +246,6 @@ function listersOf(entries: readonly UriOrigin[]): Map<string, string[]> {
   }
   for (const list of listers.values()) list.sort();
   return listers;
-}
-
-/** `tools.allow` (when set) and `tools.deny` of a server, by original name; `*` matches any run of characters. */
-export function isToolAllowed(config: ServerConfig, name: string): boolean {
-  const matches = (patterns: readonly string[] | undefined) => patterns?.some((pattern) => globToRegExp(pattern).test(name)) ?? false;
-  if (config.tools?.allow && !matches(config.tools.allow)) return false;
-  return !matches(config.tools?.deny);
-}
-
-function globToRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 
 /** The URI the gateway shows for an upstream resource URI. */

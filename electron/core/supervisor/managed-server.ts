@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import { Client, StreamableHTTPClientTransport, type ClientCapabilities, type Prompt, type Resource, type ResourceTemplateType, type Tool, type Transport } from '@modelcontextprotocol/client';
+import { isToolAllowed } from '../config/tool-filter.ts';
 import { Redactor, secretsInArgs } from '../base/redactor.ts';
 import { Heartbeat, NotificationsFirst } from '../base/transport-decorator.ts';
 import { isolatingFetch } from './isolating-fetch.ts';
@@ -201,7 +202,8 @@ export class ManagedServer implements Disposable {
       name: this.name,
       state: this.state,
       pid: this.run?.process?.pid ?? null,
-      tools: this.catalogValue.tools.length,
+      // What the gateway exposes of it (its tools.allow/deny applied), as the Servers page and `status` count.
+      tools: this.catalogValue.tools.filter((tool) => isToolAllowed(this.config, tool.name)).length,
       resources: this.catalogValue.resources.length,
       prompts: this.catalogValue.prompts.length,
       restarts: this.restarts,

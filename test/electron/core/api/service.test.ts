@@ -104,6 +104,9 @@ describe('the API over the core', () => {
 
     const listed = await call('traces.query', { tool: 'echo' });
     expect(listed.map((span) => span.traceId)).toContain(outcome.traceId);
+    // By the name the client sees, as everywhere else in the window.
+    const exposed = await call('traces.query', { tool: 'everything__echo' });
+    expect(exposed.map((span) => span.traceId)).toContain(outcome.traceId);
   });
 
   it('reports progress while a call runs, and cancels it', async () => {
