@@ -154,6 +154,15 @@ export const SpanStatusSchema = z.enum(SPAN_STATUSES);
 /** How a traced request ended: `tool-error` is a result with isError, `error` a JSON-RPC or transport error. */
 export type SpanStatus = z.infer<typeof SpanStatusSchema>;
 
+/** Something that happened during a span: a progress update, a cancellation. */
+export const SpanEventSchema = z.object({
+  name: z.string(),
+  /** ms since the epoch */
+  time: z.number(),
+  attributes: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
+export type SpanEvent = z.infer<typeof SpanEventSchema>;
+
 /** One span of a trace: the gateway's handling of a request, or a step of it (route, upstream call, respond). */
 export const SpanSchema = z.object({
   traceId: z.string(),
@@ -175,6 +184,8 @@ export const SpanSchema = z.object({
   rpcId: z.string().nullable(),
   /** The request the gateway received (its parent, if any, is the client's own span). */
   root: z.boolean().optional(),
+  /** Progress and cancellation, as they happened. */
+  events: z.array(SpanEventSchema).optional(),
   /** Steps recorded with their root span (route, upstream call, respond); getTrace flattens them. */
   get steps() {
     return z.array(SpanSchema).optional();

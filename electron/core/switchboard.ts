@@ -23,6 +23,8 @@ import { replicaGuards } from './resilience/replica-guard.ts';
 import { responseCache } from './resilience/response-cache.ts';
 import { SLOT_MS } from './telemetry/fleet-stats.ts';
 import { Metrics } from './telemetry/metrics.ts';
+import { Telemetry } from './telemetry/tracing.ts';
+import type { OtlpExportSettings } from '../../shared/telemetry.ts';
 import { spanOutcome } from './telemetry/span-outcome.ts';
 import { access } from './auth/access.ts';
 import { Scopes } from './auth/scopes.ts';
@@ -33,6 +35,8 @@ import { policy } from './policy/policy.ts';
 
 export interface SwitchboardOptions {
   dataDir: string;
+  /** How long spans wait in the OTLP batch before they are sent (the SDK's 5 s unless set; tests make it short). */
+  exportDelayMs?: number;
   /** Defaults to `mcp.json` in the data dir, created with the demo server when missing; a given path must exist. */
   configPath?: string;
   version: string;
@@ -100,7 +104,23 @@ export class Switchboard {
     readonly access: AccessControl,
     /** The Prometheus metrics (`/metrics`). */
     readonly metrics: Metrics,
+    /** Tracing on OpenTelemetry: the store's spans, OTLP export. */
+    readonly telemetry: Telemetry,
   ) {}
+
+  /** Turns OTLP export on or off as the window sets it (header values go to the keychain, never the store). */
+  setOtlpExport(settings: OtlpExportSettings, headers?: Record<string, string>): void {
+    if (headers && Object.keys(headers).length > 0) {
+      if (!isSecretStore(this.secrets)) throw new Error(`OTLP headers are secrets and cannot be kept: ${this.secrets.unavailable}`);
+      for (const [name, value] of Object.entries(headers)) {
+        this.secrets.set(otlpHeaderSecret(name), value);
+        this.redactor.add([value]);
+      }
+    }
+    const names = headers ? Object.keys(headers) : (settings.headerNames ?? []);
+    this.store.setSetting(OTLP_SETTING, JSON.stringify({ enabled: settings.enabled, endpoint: settings.endpoint.trim(), headerNames: names } satisfies OtlpExportSettings));
+    this.telemetry.configure(...otlpSettings(this.store, this.secrets));
+  }
 
   /**
    * Opens the data dir (refusing one held by another live Switchboard), stops what a previous run left
@@ -194,10 +214,20 @@ export class Switchboard {
         storeDroppedWrites: () => store.stats().droppedWrites,
         inFlight: (server) => supervisor.replicas(server).reduce((sum, replica) => sum + (late.gateway?.pool.inFlight(replica.name) ?? 0), 0),
       });
+      const telemetryOff = env.SWITCHBOARD_TELEMETRY === 'off';
+      const telemetry = new Telemetry({
+        version: options.version,
+        record: (span) => store.traces.recordSpan(span),
+        redact: (text) => redactor.redact(text),
+        env,
+        off: telemetryOff,
+        ...(options.exportDelayMs !== undefined ? { exportDelayMs: options.exportDelayMs } : {}),
+      });
+      telemetry.configure(...otlpSettings(store, secrets));
       const gateway = (late.gateway = new Gateway(supervisor, {
         version: options.version,
         log: (entry) => store.logs.append(entry),
-        recordSpan: (span) => store.traces.recordSpan(span),
+        tracer: telemetry.tracer,
         recordMessage: (message) => store.traces.recordMessage(message),
         // The pipeline's interceptors, in order: the trace sink and the audit sink first, so they see what the client
         // gets; then the client's view (its profile), its limits, its policy; the cache last, behind all of them.
@@ -206,7 +236,7 @@ export class Switchboard {
           spanOutcome,
           audit((entry) => store.audit.append(entry)),
           // After the audit step: it reads how the call was decided (denied, limited) from the context.
-          metrics.interceptor,
+          ...(telemetryOff ? [] : [metrics.interceptor]),
           access(control.scopes),
           control.limits.interceptor,
           policy({
@@ -224,7 +254,7 @@ export class Switchboard {
         guards: replicaGuards((server, level, message) => store.logs.append({ server, stream: 'lifecycle', level, message })),
         ...options.gateway,
       }));
-      const instance = new Switchboard(options, store, config, supervisor, gateway, redactor, secrets, control, metrics);
+      const instance = new Switchboard(options, store, config, supervisor, gateway, redactor, secrets, control, metrics, telemetry);
       instance.disposables.add(control.approvals);
       // Availability on the Metrics page: whether each enabled server is ready, sampled once a slot.
       const sampleReady = () => metrics.fleet.sampleReady(new Map(instance.statuses().filter((status) => status.state !== 'disabled').map((status) => [status.name, status.state === 'ready'])));
@@ -291,9 +321,35 @@ export class Switchboard {
       this.disposables.dispose();
       this.gateway.dispose();
       this.supervisor.dispose();
+      // What is queued for the collector goes before the store closes (bounded by the exporter's own timeout).
+      await this.telemetry.shutdown();
       this.store.dispose();
       this.onDidLogEmitter.dispose();
     })();
     return this.stopping;
   }
+}
+
+/** The settings key of the window's OTLP export. */
+export const OTLP_SETTING = 'telemetry.otlp';
+const otlpHeaderSecret = (name: string) => `otlp-header.${name}`;
+
+/** The window's OTLP setting, with its header values from the keychain. */
+function otlpSettings(store: Store, secrets: SecretStore | NoSecretStore): [OtlpExportSettings | undefined, Record<string, string> | undefined] {
+  const raw = store.getSetting(OTLP_SETTING);
+  if (!raw) return [undefined, undefined];
+  let settings: OtlpExportSettings;
+  try {
+    settings = JSON.parse(raw) as OtlpExportSettings;
+  } catch {
+    return [undefined, undefined];
+  }
+  const headers: Record<string, string> = {};
+  if (isSecretStore(secrets)) {
+    for (const name of settings.headerNames ?? []) {
+      const value = secrets.get(otlpHeaderSecret(name));
+      if (value !== undefined) headers[name] = value;
+    }
+  }
+  return [settings, headers];
 }

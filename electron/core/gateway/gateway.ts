@@ -1,6 +1,6 @@
 import type { Client } from '@modelcontextprotocol/client';
 import { ProtocolError, ProtocolErrorCode, type ClientCapabilities, type CreateMessageResult, type ElicitResult, type ListRootsResult, type LoggingLevel, type Server } from '@modelcontextprotocol/server';
-import type { LogLevel, Span } from '../../../shared/model.ts';
+import type { LogLevel } from '../../../shared/model.ts';
 import { DisposableStore, type Disposable } from '../base/lifecycle.ts';
 import type { NewLogEntry } from '../store/logs.ts';
 import type { NewMessage } from '../store/traces.ts';
@@ -16,7 +16,7 @@ import { exposeResourceUri, ResourceOwners } from './router/resources.ts';
 import { Router, type RouteDeps } from './router/router.ts';
 import type { Scope } from './scope.ts';
 import { DownstreamSessions, type ModernNotifier } from './sessions.ts';
-import { RecordingTransport, Tracer } from './tracing.ts';
+import { RecordingTransport, type Tracer } from './tracing.ts';
 
 export type { Era } from './pipeline/context.ts';
 
@@ -33,8 +33,8 @@ export interface GatewayOptions {
   /** What a client may see (its profile), for the notifications of its sessions; the pipeline's access step uses the same. */
   scopes?: (identity: Identity) => Scope | undefined;
   log(entry: NewLogEntry): void;
-  /** Where traces go. */
-  recordSpan(span: Span): void;
+  /** Starts the spans of requests (on OpenTelemetry: the store and an exporter are its span processors). */
+  tracer: Tracer;
   /** Where the messages of 2026-07-28 requests (and of the direct path) go. */
   recordMessage(message: NewMessage): void;
 }
@@ -63,7 +63,7 @@ export class Gateway implements Disposable {
     private readonly options: GatewayOptions,
   ) {
     this.startingWaitMs = options.startingWaitMs ?? 5000;
-    this.tracer = new Tracer((span) => options.recordSpan(span));
+    this.tracer = options.tracer;
     this.catalog = this.disposables.add(new GatewayCatalog(supervisor));
     this.pool = new UpstreamPool(supervisor, (server, message) => options.log({ server, stream: 'app', level: 'warn', message }), options.guards);
     // The sessions expose resource URIs as the router does; both are built here, one closure apart.

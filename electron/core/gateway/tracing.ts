@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { JSONRPCMessage, MessageExtraInfo, Transport } from '@modelcontextprotocol/server';
 import { TransportDecorator } from '../base/transport-decorator.ts';
-import type { Span, SpanStatus } from '../../../shared/model.ts';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes, type Span as OtelSpan, type Tracer as OtelTracer } from '@opentelemetry/api';
+import type { SpanStatus } from '../../../shared/model.ts';
 import type { NewMessage } from '../store/traces.ts';
 
 /**
@@ -61,28 +62,77 @@ export interface SpanAttributes {
 }
 
 /**
- * A span being measured. `end` records it (once). A root span keeps its steps that ended before it and
- * records them with itself, as one row; a step that ends later (a parked call's upstream) is recorded alone.
+ * The project's ids as an OpenTelemetry id generator: time-ordered trace ids (see newTraceId) and span ids from
+ * the pooled random bytes. `continueTrace` makes the next root span take a trace id already chosen (a request
+ * whose transport started its trace before any span), which OpenTelemetry cannot express as a parent.
+ */
+export class TimeOrderedIds {
+  private next: string | undefined;
+
+  continueTrace(traceId: string): void {
+    this.next = traceId;
+  }
+
+  generateTraceId(): string {
+    const id = this.next ?? newTraceId();
+    this.next = undefined;
+    return id;
+  }
+
+  generateSpanId(): string {
+    return newId(8);
+  }
+}
+
+/** The span attributes of ours that the store reads back (the rest are the MCP semantic conventions'). */
+export const ATTR = {
+  method: 'mcp.method.name',
+  session: 'mcp.session.id',
+  rpcId: 'jsonrpc.request.id',
+  tool: 'gen_ai.tool.name',
+  operation: 'gen_ai.operation.name',
+  errorType: 'error.type',
+  server: 'switchboard.server',
+  client: 'switchboard.client',
+  status: 'switchboard.status',
+  error: 'switchboard.error',
+} as const;
+
+/**
+ * A span being measured, on OpenTelemetry: `end` ends it (once), with its attributes named after the MCP semantic
+ * conventions. Whoever processes spans (the local store, an OTLP exporter) gets them from the tracer provider.
  */
 export class ActiveSpan {
-  readonly spanId = newId(8);
-  private readonly startedAt = performance.now();
-  private readonly start = performance.timeOrigin + this.startedAt;
   private ended = false;
-  private readonly steps: Span[] = [];
 
   constructor(
-    private readonly record: (span: Span) => void,
-    readonly traceId: string,
-    private readonly parentSpanId: string | null,
-    private readonly name: string,
+    private readonly tracer: OtelTracer,
+    readonly otel: OtelSpan,
     readonly attributes: SpanAttributes,
-    private readonly parent?: ActiveSpan,
+    /** The request the gateway received (a SERVER span); its parent, if any, is the client's own span. */
+    private readonly root: boolean,
   ) {}
 
-  /** A step of this span (route, upstream call, respond). */
-  child(name: string): ActiveSpan {
-    return new ActiveSpan(this.record, this.traceId, this.spanId, name, { ...this.attributes, rpcId: null }, this);
+  get traceId(): string {
+    return this.otel.spanContext().traceId;
+  }
+
+  get spanId(): string {
+    return this.otel.spanContext().spanId;
+  }
+
+  /**
+   * A step of this span: route, ask, cache hit (internal), the upstream request (`client`: the gateway is the
+   * upstream's client), a request a server sends its client through us (`client` too).
+   */
+  child(name: string, kind: 'internal' | 'client' = 'internal'): ActiveSpan {
+    const span = this.tracer.startSpan(name, { kind: kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL }, trace.setSpan(ROOT_CONTEXT, this.otel));
+    return new ActiveSpan(this.tracer, span, { ...this.attributes, rpcId: null }, false);
+  }
+
+  /** Something that happened during the span (progress, cancellation), at this moment. */
+  event(name: string, attributes?: Record<string, string | number>): void {
+    if (!this.ended) this.otel.addEvent(name, attributes);
   }
 
   /** This span as the parent of an upstream request: the value for its `_meta.traceparent`. */
@@ -93,30 +143,45 @@ export class ActiveSpan {
   end(status: SpanStatus = 'ok', error: string | null = null): void {
     if (this.ended) return;
     this.ended = true;
-    const span: Span = {
-      traceId: this.traceId,
-      spanId: this.spanId,
-      parentSpanId: this.parentSpanId,
-      name: this.name,
-      start: this.start,
-      durationMs: performance.now() - this.startedAt,
-      ...this.attributes,
-      status,
-      error,
-      ...(this.parent ? {} : { root: true }),
-      ...(this.steps.length > 0 ? { steps: this.steps } : {}),
-    };
-    if (this.parent && !this.parent.ended) this.parent.steps.push(span);
-    else this.record(span);
+    const span = this.otel;
+    if (span.isRecording()) {
+      const a = this.attributes;
+      const attributes: Attributes = { [ATTR.status]: status };
+      if (a.method !== null) attributes[ATTR.method] = a.method;
+      if (a.session !== null) attributes[ATTR.session] = a.session;
+      if (a.rpcId !== null) attributes[ATTR.rpcId] = a.rpcId;
+      if (a.tool !== null) attributes[ATTR.tool] = a.tool;
+      if (a.server !== null) attributes[ATTR.server] = a.server;
+      if (a.client !== null) attributes[ATTR.client] = a.client;
+      if (error !== null) attributes[ATTR.error] = error;
+      if (status !== 'ok') attributes[ATTR.errorType] = status === 'tool-error' ? 'tool_error' : status === 'cancelled' ? 'cancelled' : '_OTHER';
+      if (this.root && a.method === 'tools/call') {
+        attributes[ATTR.operation] = 'execute_tool';
+        // The conventions name a span `{mcp.method.name} {target}`; the target is known once routed.
+        if (a.tool !== null) span.updateName(`tools/call ${a.tool}`);
+      }
+      span.setAttributes(attributes);
+      if (status === 'error' || status === 'tool-error') span.setStatus({ code: SpanStatusCode.ERROR, ...(error !== null ? { message: error } : {}) });
+    }
+    span.end();
   }
 }
 
-/** Starts traces: continuing the caller's W3C trace when its request carries one, else a new one. */
+/**
+ * Starts the spans of requests the gateway receives, on an OpenTelemetry tracer: continuing the caller's W3C trace
+ * when its request carries one, else a new one.
+ */
 export class Tracer {
-  constructor(private readonly record: (span: Span) => void) {}
+  constructor(
+    private readonly otel: OtelTracer,
+    private readonly ids?: TimeOrderedIds,
+  ) {}
 
   start(name: string, attributes: SpanAttributes, parent?: TraceParent): ActiveSpan {
-    return new ActiveSpan(this.record, parent?.traceId ?? newTraceId(), parent?.spanId ?? null, name, attributes);
+    let context = ROOT_CONTEXT;
+    if (parent?.spanId) context = trace.setSpanContext(ROOT_CONTEXT, { traceId: parent.traceId, spanId: parent.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
+    else if (parent) this.ids?.continueTrace(parent.traceId);
+    return new ActiveSpan(this.otel, this.otel.startSpan(name, { kind: SpanKind.SERVER }, context), attributes, true);
   }
 }
 

@@ -137,4 +137,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_client ON audit(client, id);
   CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
   `,
+  // 7: a span's events (progress, cancellation), as JSON; a step's are inside its root's steps.
+  `
+  ALTER TABLE spans ADD COLUMN events TEXT;
+  `,
 ];

@@ -1,4 +1,4 @@
-import type { MessageRecord, Span, SpanStatus, TraceQuery } from '../../../shared/model.ts';
+import type { MessageRecord, Span, SpanEvent, SpanStatus, TraceQuery } from '../../../shared/model.ts';
 import { Emitter, type Event } from '../base/event.ts';
 import type { Disposable } from '../base/lifecycle.ts';
 import { BatchWriter, type BatchOptions } from './batch.ts';
@@ -62,8 +62,8 @@ export class TraceBook implements Disposable {
     private readonly redact: (text: string) => string = (text) => text,
   ) {
     const insertSpan = db.prepare(
-      `INSERT INTO spans (trace_id, span_id, parent_span_id, name, start, duration_ms, method, session, client, server, tool, status, error, rpc_id, steps, is_root)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO spans (trace_id, span_id, parent_span_id, name, start, duration_ms, method, session, client, server, tool, status, error, rpc_id, steps, is_root, events)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertMessage = db.prepare(
       `INSERT INTO messages (time, hop, direction, session, server, method, rpc_id, trace_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -71,7 +71,7 @@ export class TraceBook implements Disposable {
     const writeSpans = db.transaction((spans: Span[]) => {
       for (const s of spans) {
         const error = s.error === null ? null : this.redact(s.error);
-        insertSpan.run(s.traceId, s.spanId, s.parentSpanId, s.name, s.start, s.durationMs, s.method, s.session, s.client, s.server, s.tool, s.status, error, s.rpcId, s.steps ? this.redact(JSON.stringify(s.steps)) : null, s.root ? 1 : 0);
+        insertSpan.run(s.traceId, s.spanId, s.parentSpanId, s.name, s.start, s.durationMs, s.method, s.session, s.client, s.server, s.tool, s.status, error, s.rpcId, s.steps ? this.redact(JSON.stringify(s.steps)) : null, s.root ? 1 : 0, s.events ? this.redact(JSON.stringify(s.events)) : null);
       }
     });
     this.spans = new BatchWriter((spans) => {
@@ -238,6 +238,7 @@ interface SpanRow {
   rpc_id: string | null;
   steps: string | null;
   is_root: number;
+  events: string | null;
 }
 
 interface MessageRow {
@@ -271,6 +272,7 @@ function toSpan(row: SpanRow): Span {
     rpcId: row.rpc_id,
     ...(row.is_root ? { root: true } : {}),
     ...(row.steps ? { steps: JSON.parse(row.steps) as Span[] } : {}),
+    ...(row.events ? { events: JSON.parse(row.events) as SpanEvent[] } : {}),
   };
 }
 
