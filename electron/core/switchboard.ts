@@ -35,8 +35,6 @@ import { policy } from './policy/policy.ts';
 
 export interface SwitchboardOptions {
   dataDir: string;
-  /** How long spans wait in the OTLP batch before they are sent (the SDK's 5 s unless set; tests make it short). */
-  exportDelayMs?: number;
   /** Defaults to `mcp.json` in the data dir, created with the demo server when missing; a given path must exist. */
   configPath?: string;
   version: string;
@@ -221,7 +219,6 @@ export class Switchboard {
         redact: (text) => redactor.redact(text),
         env,
         off: telemetryOff,
-        ...(options.exportDelayMs !== undefined ? { exportDelayMs: options.exportDelayMs } : {}),
       });
       telemetry.configure(...otlpSettings(store, secrets));
       const gateway = (late.gateway = new Gateway(supervisor, {

@@ -14,6 +14,7 @@ import { Pipeline, type Interceptor } from './pipeline/pipeline.ts';
 import { UpstreamPool, type GuardFactory } from './pipeline/upstream-pool.ts';
 import { exposeResourceUri, ResourceOwners } from './router/resources.ts';
 import { Router, type RouteDeps } from './router/router.ts';
+import { askAsStep } from './router/upstream-call.ts';
 import type { Scope } from './scope.ts';
 import { DownstreamSessions, type ModernNotifier } from './sessions.ts';
 import { RecordingTransport, type Tracer } from './tracing.ts';
@@ -100,8 +101,8 @@ export class Gateway implements Disposable {
     }
     if (declared.roots) {
       client.setRequestHandler('roots/list', async () => {
-        const caller = this.pool.callerOf(member);
-        if (caller?.capabilities()?.roots) return (await caller.ask({ method: 'roots/list' })) as ListRootsResult;
+        const lease = this.pool.leaseOf(member);
+        if (lease?.caller.capabilities()?.roots) return (await askAsStep(lease.caller, lease.span, { method: 'roots/list' })) as ListRootsResult;
         const group = this.supervisor.groupOf(member) ?? member;
         return { roots: (this.supervisor.get(group)?.config.roots ?? []).map((root) => ({ uri: root.startsWith('file://') ? root : `file://${root}` })) };
       });
@@ -168,12 +169,12 @@ export class Gateway implements Disposable {
 
   /** Sends a server's request (sampling, elicitation) to the client whose call caused it. */
   private async relay(member: string, capability: 'elicitation' | 'sampling', request: { method: string; params?: Record<string, unknown> }): Promise<unknown> {
-    const caller = this.pool.callerOf(member);
-    if (!caller) throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `MCP Switchboard: no client call is in progress on "${member}" to answer ${request.method}`);
-    if (!caller.capabilities()?.[capability]) {
+    const lease = this.pool.leaseOf(member);
+    if (!lease) throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `MCP Switchboard: no client call is in progress on "${member}" to answer ${request.method}`);
+    if (!lease.caller.capabilities()?.[capability]) {
       throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `MCP Switchboard: the calling client does not support ${capability} (it did not declare the capability)`);
     }
-    return caller.ask(request);
+    return askAsStep(lease.caller, lease.span, request);
   }
 
   /** An upstream's log message: stored, and forwarded to sessions that asked for logs, tagged with the server. */

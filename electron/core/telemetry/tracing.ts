@@ -102,8 +102,6 @@ export interface TelemetryOptions {
   env?: NodeJS.ProcessEnv;
   /** `SWITCHBOARD_TELEMETRY=off`: no spans recorded or exported (ids still travel), no metrics step. */
   off?: boolean;
-  /** How long the batch processor waits before sending (tests make it short). */
-  exportDelayMs?: number;
 }
 
 /**
@@ -177,7 +175,9 @@ export class Telemetry {
     // From the environment, the exporter reads every OTEL_EXPORTER_OTLP_* variable itself (headers, timeout, TLS).
     const otlp = source === 'env' ? new OTLPTraceExporter() : new OTLPTraceExporter({ url: endpoint, ...(headers ? { headers } : {}) });
     const counting = new CountingExporter(otlp, this.options.redact);
-    const processor = new BatchSpanProcessor({ exporter: counting, ...(this.options.exportDelayMs !== undefined ? { scheduledDelayMillis: this.options.exportDelayMs } : {}) });
+    // The standard variable for how long spans wait in a batch (the SDK's 5 s), which this SDK no longer reads itself.
+    const delay = Number(this.env.OTEL_BSP_SCHEDULE_DELAY);
+    const processor = new BatchSpanProcessor({ exporter: counting, ...(Number.isFinite(delay) && delay > 0 ? { scheduledDelayMillis: delay } : {}) });
     this.exporter = { processor, counting, endpoint, source };
   }
 

@@ -4,6 +4,7 @@ import { fnv1a } from '../../../../shared/tool-names.ts';
 import { Emitter, type Event } from '../../base/event.ts';
 import type { ManagedServer } from '../../supervisor/managed-server.ts';
 import type { Supervisor } from '../../supervisor/supervisor.ts';
+import type { ActiveSpan } from '../tracing.ts';
 import type { Caller } from './context.ts';
 
 /** The state of a replica's circuit breaker, as /health and the window show it. */
@@ -35,6 +36,8 @@ export interface Lease {
   readonly timeoutMs: number;
   readonly caller: Caller;
   readonly startedAt: number;
+  /** The span of the request to the replica while it runs: a server's own requests (sampling, ...) are its steps. */
+  span?: ActiveSpan;
   /** Runs the request to the replica under its guard (breaker, limits). */
   run<T>(request: () => Promise<T>, signal: AbortSignal): Promise<T>;
   release(): void;
@@ -158,9 +161,14 @@ export class UpstreamPool {
    * in flight on that replica, else the most recent one (and the log says it was a guess).
    */
   callerOf(replica: string): Caller | undefined {
+    return this.leaseOf(replica)?.caller;
+  }
+
+  /** The call a replica's own request belongs to (see callerOf): its caller and its span. */
+  leaseOf(replica: string): Lease | undefined {
     const leases = [...(this.leases.get(replica) ?? [])];
     if (leases.length > 1) this.warn(replica, `${leases.length} calls in flight when the server asked its client something; routed to the most recent call`);
-    return leases.sort((a, b) => a.startedAt - b.startedAt).at(-1)?.caller;
+    return leases.sort((a, b) => a.startedAt - b.startedAt).at(-1);
   }
 
   /** Waits until a replica has no request in flight, at most `ms` (before a changed server restarts). */

@@ -1,5 +1,6 @@
 import { ProtocolError, ProtocolErrorCode, SdkError, SdkErrorCode, SERVER_INFO_META_KEY, type StandardSchemaV1, type Tool } from '@modelcontextprotocol/server';
-import type { CallContext, CallResult, RoundState } from '../pipeline/context.ts';
+import type { CallContext, Caller, CallResult, ClientQuestion, ProgressUpdate, RoundState } from '../pipeline/context.ts';
+import type { ActiveSpan } from '../tracing.ts';
 import type { Lease } from '../pipeline/upstream-pool.ts';
 
 /**
@@ -41,7 +42,8 @@ export async function callUpstream(
   request: { method: string; params: Record<string, unknown>; tool?: Tool },
   mint: MintRoundState,
 ): Promise<CallResult> {
-  const step = ctx.span.child(`upstream ${request.method}`);
+  const step = ctx.span.child(`upstream ${request.method}`, 'client');
+  lease.span = step;
   const modern = lease.client.getProtocolEra() === 'modern';
   const meta: Record<string, unknown> = { ...forwardedMeta(request.params._meta), traceparent: step.traceparent };
   if (modern) meta[CLIENT_CAPABILITIES] = ctx.caller.capabilities() ?? {};
@@ -53,9 +55,12 @@ export async function callUpstream(
     signal: ctx.signal,
     timeout: lease.timeoutMs,
     resetTimeoutOnProgress: true,
-    ...(ctx.onprogress ? { onprogress: ctx.onprogress } : {}),
+    ...(ctx.onprogress ? { onprogress: progressOf(step, ctx.onprogress) } : {}),
     ...(modern ? { allowInputRequired: true } : {}),
   };
+  // A cancellation is an event of the upstream request: when it came, and why (the client's reason or the deadline).
+  const cancelled = () => step.event('cancelled', { reason: errorText(ctx.signal.reason ?? 'cancelled') });
+  ctx.signal.addEventListener('abort', cancelled, { once: true });
   try {
     for (let round = 1; ; round++) {
       const sent = params;
@@ -82,12 +87,40 @@ export async function callUpstream(
       if (round > MAX_ROUNDS) throw new ProtocolError(ProtocolErrorCode.InternalError, `Server "${lease.server}" asked for input ${MAX_ROUNDS} times in one call; Switchboard stopped the call`);
       // A 2025 client answers the questions as requests of the server's, all of them at once.
       const entries = Object.entries(inputRequests);
-      const answers = await Promise.all(entries.map(([, question]) => ctx.caller.ask({ method: question.method, params: question.params })));
+      step.event('input_required', { round, questions: entries.length });
+      const answers = await Promise.all(entries.map(([, question]) => askAsStep(ctx.caller, step, { method: question.method, params: question.params })));
       params = { ...params, inputResponses: Object.fromEntries(entries.map(([key], index) => [key, answers[index]])), ...(upstreamState !== undefined ? { requestState: upstreamState } : {}) };
       if (upstreamState === undefined) delete params.requestState;
     }
   } catch (error) {
     step.end(ctx.signal.aborted ? 'cancelled' : 'error', errorText(error));
+    throw error;
+  } finally {
+    ctx.signal.removeEventListener('abort', cancelled);
+  }
+}
+
+/** Relays the server's progress, each update an event of the upstream request's span. */
+function progressOf(step: ActiveSpan, onprogress: (update: ProgressUpdate) => void): (update: ProgressUpdate) => void {
+  return (update) => {
+    step.event('progress', { progress: update.progress, ...(update.total !== undefined ? { total: update.total } : {}), ...(update.message !== undefined ? { message: update.message } : {}) });
+    onprogress(update);
+  };
+}
+
+/**
+ * Asks the client of a call what its server asks (sampling, elicitation, roots, an input_required round's
+ * questions), as a span of the call's upstream request: the time a person took to answer is the client's, not the
+ * server's.
+ */
+export async function askAsStep(caller: Caller, step: ActiveSpan | undefined, question: ClientQuestion): Promise<unknown> {
+  const span = step?.child(question.method, 'client');
+  try {
+    const answer = await caller.ask(question);
+    span?.end('ok');
+    return answer;
+  } catch (error) {
+    span?.end('error', errorText(error));
     throw error;
   }
 }
