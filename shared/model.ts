@@ -121,6 +121,8 @@ export const LogEntrySchema = z.object({
   stream: LogStreamSchema,
   level: LogLevelSchema,
   message: z.string(),
+  /** The trace of the call the line was written during (the only call in flight on that server then). */
+  traceId: z.string().optional(),
 });
 /** One stored log line. */
 export type LogEntry = z.infer<typeof LogEntrySchema>;
@@ -131,6 +133,8 @@ export const LogQuerySchema = z.object({
   /** The minimum level. */
   level: LogLevelSchema.optional(),
   stream: LogStreamSchema.optional(),
+  /** Only the lines written during this trace. */
+  traceId: z.string().optional(),
   /** A substring to find, case-insensitive. */
   text: z.string().optional(),
   /** Inclusive bounds, ms since the epoch. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { StatusChange } from '../../shared/model.ts';
+import type { LogEntry, StatusChange } from '../../shared/model.ts';
 import { installLastResort } from '../core/base/last-resort.ts';
 import { ConfigError } from '../core/config/parse.ts';
 import { loadOrCreateToken, removeEndpoint, writeEndpoint } from '../core/data-dir.ts';
@@ -22,6 +22,7 @@ export async function serve(argv: string[]): Promise<number> {
       port: { type: 'string', default: String(DEFAULT_PORT) },
       'no-ui': { type: 'boolean', default: false },
       'max-body-mb': { type: 'string', default: '4' },
+      'log-format': { type: 'string', default: 'text' },
     },
     strict: true,
   });
@@ -31,23 +32,37 @@ export async function serve(argv: string[]): Promise<number> {
   if (!(maxBodyMb > 0)) throw new UsageError(`--max-body-mb must be a positive number, not "${values['max-body-mb']}"`);
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
   const configPath = values.config === undefined ? undefined : path.resolve(values.config);
-  const stderr = (line: string) => process.stderr.write(`${line}\n`);
+  const format = values['log-format'];
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--log-format must be text or json, not "${format}"`);
+  // JSON lines: every stored log line (the app's, each server's stderr, lifecycle) as one object on stderr, for a
+  // log shipper (ELK, Loki); the sentences for a person are those same lines, so they are not printed twice.
+  const stderr = (line: string, level: LogEntry['level'] = 'info') =>
+    process.stderr.write(format === 'json' ? `${JSON.stringify({ time: new Date().toISOString(), level, message: line, stream: 'app' })}\n` : `${line}\n`);
 
   let app: Switchboard;
   try {
     app = await Switchboard.start(
       { dataDir, configPath, version: appVersion(), resourcesDir: path.join(packageRoot(), 'resources') },
-      (line) => stderr(`${line.level === 'info' ? '' : `${line.level}: `}${line.message}`),
+      // In JSON, the app's lines come with the store's (below).
+      format === 'json' ? undefined : (line) => stderr(`${line.level === 'info' ? '' : `${line.level}: `}${line.message}`),
     );
   } catch (error) {
     if (error instanceof ConfigError || error instanceof DataDirInUseError) {
-      stderr(error.message);
+      stderr(error.message, 'error');
       return 1;
     }
     throw error;
   }
   const lastResort = installLastResort((message) => app.log('error', message));
-  app.supervisor.onDidChangeStatus((change) => stderr(describeChange(app, change)));
+  if (format === 'json') {
+    app.store.logs.onDidAppend((entries) => {
+      let out = '';
+      for (const entry of entries) out += `${JSON.stringify(jsonLine(entry))}\n`;
+      process.stderr.write(out);
+    });
+  }
+  // Status changes are lifecycle lines of the store too: in JSON they come with those.
+  if (format === 'text') app.supervisor.onDidChangeStatus((change) => stderr(describeChange(app, change)));
   const token = loadOrCreateToken(dataDir);
 
   const http = new HttpServer(app, { host: values.host, port, token, maxBodyBytes: Math.round(maxBodyMb * 1024 * 1024), metricsToken: process.env.SWITCHBOARD_METRICS_TOKEN });
@@ -65,7 +80,7 @@ export async function serve(argv: string[]): Promise<number> {
     ({ url: base } = await http.listen());
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    stderr(code === 'EADDRINUSE' ? `port ${port} on ${values.host} is in use; pick another with --port (or --port 0 for any free one)` : `cannot listen on ${values.host}:${port}: ${String(error)}`);
+    stderr(code === 'EADDRINUSE' ? `port ${port} on ${values.host} is in use; pick another with --port (or --port 0 for any free one)` : `cannot listen on ${values.host}:${port}: ${String(error)}`, 'error');
     web?.dispose();
     await app.shutdown();
     return 1;
@@ -105,4 +120,16 @@ function describeChange(app: Switchboard, change: StatusChange): string {
   const status = app.supervisor.get(change.server)?.status();
   const extra = change.state === 'ready' && status ? ` (${status.tools} tools)` : change.detail ? ` (${change.detail})` : '';
   return `${change.server}: ${change.state}${extra}`;
+}
+
+/** A log line as log shippers read it: ISO time, level, message, and the fields to filter on (trace_id to correlate). */
+function jsonLine(entry: LogEntry): Record<string, unknown> {
+  return {
+    time: new Date(entry.time).toISOString(),
+    level: entry.level,
+    message: entry.message,
+    stream: entry.stream,
+    ...(entry.server !== null ? { server: entry.server } : {}),
+    ...(entry.traceId ? { trace_id: entry.traceId } : {}),
+  };
 }

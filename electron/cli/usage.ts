@@ -18,6 +18,8 @@ Commands:
               --port N          port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
               --no-ui           do not serve the web UI
               --max-body-mb N   largest request body /mcp accepts (default 4)
+              --log-format F    text (default) or json: every log line as one JSON object on stderr, with trace_id
+              OTEL_EXPORTER_OTLP_ENDPOINT=URL  export traces over OTLP/HTTP (off by default)
   status    One line per server of a running Switchboard; exit 1 when an enabled server is not ready
               --url URL         the running Switchboard (default: the one recorded in the data dir)
               --data-dir DIR

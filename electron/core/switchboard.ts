@@ -168,7 +168,11 @@ export class Switchboard {
       const host: ServerHost = {
         registry: store.processes,
         redactor,
-        log: (entry: NewLogEntry) => store.logs.append(entry),
+        // A server's lines during its one call in flight carry that call's trace (the Logs and Traces pages link them).
+        log: (entry: NewLogEntry) => {
+          const traceId = entry.server !== null && entry.stream === 'stderr' ? late.gateway?.pool.traceOf(entry.server) : undefined;
+          store.logs.append(traceId ? { ...entry, traceId } : entry);
+        },
         launchEnvironment: () =>
           (environment ??= (async () => {
             const useShell = options.loginShellPath ?? process.platform === 'darwin';
@@ -211,6 +215,7 @@ export class Switchboard {
         droppedNotifications: () => late.gateway?.sessions.droppedNotifications ?? 0,
         storeDroppedWrites: () => store.stats().droppedWrites,
         inFlight: (server) => supervisor.replicas(server).reduce((sum, replica) => sum + (late.gateway?.pool.inFlight(replica.name) ?? 0), 0),
+        healthProbes: (server) => supervisor.replicas(server).reduce((sum, replica) => sum + replica.healthProbes, 0),
       });
       const telemetryOff = env.SWITCHBOARD_TELEMETRY === 'off';
       const telemetry = new Telemetry({

@@ -12,6 +12,8 @@ export interface NewLogEntry {
   stream: LogStream;
   level: LogLevel;
   message: string;
+  /** The trace of the call in flight when the line was written, when there was exactly one. */
+  traceId?: string;
 }
 
 export type LogBookOptions = BatchOptions;
@@ -40,16 +42,16 @@ export class LogBook implements Disposable {
       const written = this.insertMany(entries);
       if (this.onDidAppendEmitter.hasListeners) this.onDidAppendEmitter.fire(written);
     }, options);
-    this.insert = db.prepare<[number, string | null, string, number, string]>(
-      'INSERT INTO logs (time, server, stream, level, message) VALUES (?, ?, ?, ?, ?)',
+    this.insert = db.prepare<[number, string | null, string, number, string, string | null]>(
+      'INSERT INTO logs (time, server, stream, level, message, trace_id) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.insertMany = db.transaction((entries: readonly NewLogEntry[]): LogEntry[] => {
       const written: LogEntry[] = [];
       for (const entry of entries) {
         const time = entry.time ?? Date.now();
         const message = this.redact(entry.message);
-        const info = this.insert.run(time, entry.server, entry.stream, LOG_LEVELS.indexOf(entry.level), message);
-        written.push({ id: Number(info.lastInsertRowid), time, server: entry.server, stream: entry.stream, level: entry.level, message });
+        const info = this.insert.run(time, entry.server, entry.stream, LOG_LEVELS.indexOf(entry.level), message, entry.traceId ?? null);
+        written.push({ id: Number(info.lastInsertRowid), time, server: entry.server, stream: entry.stream, level: entry.level, message, ...(entry.traceId ? { traceId: entry.traceId } : {}) });
       }
       return written;
     });
@@ -77,14 +79,15 @@ export class LogBook implements Disposable {
       .equal('server', query.server)
       .atLeast('level', query.level === undefined ? undefined : LOG_LEVELS.indexOf(query.level))
       .equal('stream', query.stream)
+      .equal('trace_id', query.traceId)
       .contains('message', query.text)
       .atLeast('time', query.since)
       .atMost('time', query.until)
       .below('id', query.beforeId);
-    const sql = `SELECT id, time, server, stream, level, message FROM logs ${where.sql} ORDER BY id DESC LIMIT ?`;
+    const sql = `SELECT id, time, server, stream, level, message, trace_id FROM logs ${where.sql} ORDER BY id DESC LIMIT ?`;
     const params = [...where.params, query.limit ?? 1000];
-    const rows = this.db.prepare(sql).all(...params) as { id: number; time: number; server: string | null; stream: LogStream; level: number; message: string }[];
-    return rows.reverse().map((row) => ({ ...row, level: LOG_LEVELS[row.level] ?? 'info' }));
+    const rows = this.db.prepare(sql).all(...params) as { id: number; time: number; server: string | null; stream: LogStream; level: number; message: string; trace_id: string | null }[];
+    return rows.reverse().map(({ trace_id, ...row }) => ({ ...row, level: LOG_LEVELS[row.level] ?? 'info', ...(trace_id ? { traceId: trace_id } : {}) }));
   }
 
   dispose(): void {

@@ -141,4 +141,9 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE spans ADD COLUMN events TEXT;
   `,
+  // 8: a log line's trace (a server's stderr during the one call in flight on it), so a trace shows its lines.
+  `
+  ALTER TABLE logs ADD COLUMN trace_id TEXT;
+  CREATE INDEX logs_trace ON logs(trace_id) WHERE trace_id IS NOT NULL;
+  `,
 ];

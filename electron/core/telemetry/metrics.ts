@@ -23,6 +23,8 @@ export interface MetricsSource {
   storeDroppedWrites(): number;
   /** Requests on the server's replicas now (the upstream pool's own count). */
   inFlight(server: string): number;
+  /** Liveness pings sent to the server's replicas (counted, never logged one by one). */
+  healthProbes(server: string): number;
 }
 
 /**
@@ -98,6 +100,16 @@ export class Metrics {
       collect() {
         this.reset();
         for (const status of source.statuses()) this.set({ switchboard_server: status.name }, status.droppedLines ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'switchboard_server_health_probes',
+      help: 'Liveness pings sent to the server since it started (they are counted here, not logged).',
+      labelNames: ['switchboard_server'],
+      registers,
+      collect() {
+        this.reset();
+        for (const status of source.statuses()) this.set({ switchboard_server: status.name }, source.healthProbes(status.name));
       },
     });
     new Gauge({

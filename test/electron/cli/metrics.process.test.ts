@@ -74,6 +74,8 @@ describe.skipIf(skipReason !== '')(`metrics scraped by a real Prometheus ${skipR
     const text = await (await fetch(`${serve.base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
     expect(text).toContain('# TYPE mcp_server_operation_duration_seconds histogram');
     expect(text).toMatch(/switchboard_server_up\{switchboard_server="notes",state="ready"\} 1/);
+    // Liveness pings are counted here rather than logged one by one.
+    expect(text).toMatch(/switchboard_server_health_probes\{switchboard_server="notes"\} \d+/);
     // promtool's naming lint: nothing about ours (prom-client's own nodejs_*_total gauges are its to fix).
     const lint = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     const problems = `${lint.stdout}${lint.stderr}`.split('\n').filter((line) => /^(mcp_|switchboard_)/.test(line));

@@ -1,5 +1,5 @@
 // Traces of a running `switchboard serve`, exported over OTLP/HTTP to a loopback receiver (decoded with the official
-// protobuf definitions): the client's W3C trace goes on through the gateway to the upstream's `_meta`, a server's
+// protobuf definitions), and its log lines as JSON: the client's W3C trace goes on through the gateway to the upstream's `_meta`, a server's
 // question to the client is a span of its own, progress and cancellation are span events.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,7 +30,7 @@ describe('OTLP export', () => {
     receiver = await startOtlpReceiver();
     const dataDir = tempDir();
     fs.writeFileSync(path.join(dataDir, 'mcp.json'), JSON.stringify({ mcpServers: { fidelity: { command: process.execPath, args: [fixture('fidelity.mjs')] } } }));
-    serve = await startServe(['--data-dir', dataDir], {
+    serve = await startServe(['--data-dir', dataDir, '--log-format', 'json'], {
       SWITCHBOARD_TOKEN: TOKEN,
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-key=key-for-the-test',
@@ -80,6 +80,13 @@ describe('OTLP export', () => {
     // The server's question to the client: a span of its own, inside the upstream request, as long as the client took.
     const asked = spans.find((span) => span.name === 'elicitation/create')!;
     expect(asked).toMatchObject({ kind: CLIENT, parentSpanId: upstream.spanId });
+    // The server's stderr line during the call carries its trace, in the JSON lines a log shipper reads.
+    const lines = await waitFor(() => {
+      const found = serve.stderr().split('\n').filter((line) => line.includes('traced: asking the client'));
+      return found.length > 0 ? found : undefined;
+    }, 'the server\'s line on stderr');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'info', stream: 'stderr', server: 'fidelity', message: 'traced: asking the client', trace_id: traceId });
+    expect(serve.stderr().split('\n').filter((line) => line.trim() !== '' && !line.startsWith('{'))).toEqual([]);
     // Headers from OTEL_EXPORTER_OTLP_HEADERS reach the collector.
     expect(receiver.headers.at(-1)?.['x-collector-key']).toBe('key-for-the-test');
   });

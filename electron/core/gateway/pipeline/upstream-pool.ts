@@ -164,6 +164,17 @@ export class UpstreamPool {
     return this.leaseOf(replica)?.caller;
   }
 
+  /**
+   * The trace of the one call in flight on a replica, for the lines its server writes meanwhile; none when no call
+   * or several are (a line of a server doing two things at once belongs to neither for sure).
+   */
+  traceOf(replica: string): string | undefined {
+    const leases = this.leases.get(replica);
+    if (!leases || leases.size !== 1) return undefined;
+    for (const lease of leases) return lease.span?.traceId;
+    return undefined;
+  }
+
   /** The call a replica's own request belongs to (see callerOf): its caller and its span. */
   leaseOf(replica: string): Lease | undefined {
     const leases = [...(this.leases.get(replica) ?? [])];
