@@ -10,6 +10,7 @@ import {
   LogStreamSchema,
   TraceQuerySchema,
   type HealthReport,
+  type LogEntry,
   type LogLevel,
   type LogStream,
   type MessageRecord,
@@ -27,6 +28,10 @@ import {
   type ClientRecord,
   type ClientWithToken,
 } from './access.ts';
+import type { OtlpExportSettings, OtlpExportStatus } from './telemetry.ts';
+
+/** OTLP export as the window shows it: what is set (header names only) and what it is doing. */
+export type OtlpExportView = OtlpExportStatus & { settings: OtlpExportSettings | null };
 
 // ---------------------------------------------------------------------------------------------------------------
 // The envelope
@@ -248,7 +253,7 @@ export interface FirstRunOffer {
 
 /** One line of the Logs page: a stored log line, or a JSON-RPC message (its body cut to a preview). */
 export type LogItem =
-  | { kind: 'log'; id: number; time: number; server: string | null; stream: LogStream; level: LogLevel; message: string }
+  | { kind: 'log'; id: number; time: number; server: string | null; stream: LogStream; level: LogLevel; message: string; traceId?: string }
   | {
       kind: 'rpc';
       id: number;
@@ -483,7 +488,7 @@ export const METHODS = {
   'logs.message': method<MessageRecord>()(z.strictObject({ id: z.number().int() })),
 
   'traces.query': method<Span[]>()(TraceQuerySchema.strict()),
-  'traces.get': method<{ spans: Span[]; messages: MessageRecord[] }>()(z.strictObject({ traceId: z.string().min(1).max(64) })),
+  'traces.get': method<{ spans: Span[]; messages: MessageRecord[]; logs: LogEntry[] }>()(z.strictObject({ traceId: z.string().min(1).max(64) })),
 
   'clients.info': method<ClientsInfo>()(none),
   /**
@@ -509,6 +514,17 @@ export const METHODS = {
   'approvals.answer': method<{ answered: boolean }>()(z.strictObject({ id: z.string().min(1).max(64), answer: z.enum(APPROVAL_ANSWERS) })),
   /** Every server's and tool's numbers over the last `windowSeconds` (at most an hour). */
   'metrics.fleet': method<FleetView>()(z.strictObject({ windowSeconds: z.number().int().min(10).max(3600) })),
+  /** Where traces are exported (OTLP), and how it goes: spans sent, failed, the last error. */
+  'telemetry.otlp': method<OtlpExportView>()(none),
+  /** Turns OTLP export on or off; header values are kept in the keychain and never come back. */
+  'telemetry.setOtlp': method<OtlpExportView>()(
+    z.strictObject({
+      enabled: z.boolean(),
+      endpoint: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })]),
+      /** New header values (all of them); absent: keep the ones kept. */
+      headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a header name is letters, digits and dashes'), z.string().max(4096)).optional(),
+    }),
+  ),
   /** The audit trail, newest first. */
   'audit.query': method<AuditEntry[]>()(AuditQuerySchema),
   /** A new token; clients configured with the old one must be updated. */

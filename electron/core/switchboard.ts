@@ -25,6 +25,7 @@ import { SLOT_MS } from './telemetry/fleet-stats.ts';
 import { Metrics } from './telemetry/metrics.ts';
 import { Telemetry } from './telemetry/tracing.ts';
 import type { OtlpExportSettings } from '../../shared/telemetry.ts';
+import type { OtlpExportView } from '../../shared/contract.ts';
 import { spanOutcome } from './telemetry/span-outcome.ts';
 import { access } from './auth/access.ts';
 import { Scopes } from './auth/scopes.ts';
@@ -105,6 +106,11 @@ export class Switchboard {
     /** Tracing on OpenTelemetry: the store's spans, OTLP export. */
     readonly telemetry: Telemetry,
   ) {}
+
+  /** OTLP export: its setting (header names only) and what it is doing. */
+  otlpExport(): OtlpExportView {
+    return { ...this.telemetry.status(), settings: otlpSettings(this.store, this.secrets)[0] ?? null };
+  }
 
   /** Turns OTLP export on or off as the window sets it (header values go to the keychain, never the store). */
   setOtlpExport(settings: OtlpExportSettings, headers?: Record<string, string>): void {

@@ -209,27 +209,26 @@ function LogDetail({ item }: { item: LogItem }) {
       {item.kind === 'log' ? (
         <pre className="block">{item.message}</pre>
       ) : (
-        <>
-          <div className="muted">
-            {item.method ?? 'response'} {item.rpcId ? `id ${item.rpcId}` : ''} {item.session ? `· session ${item.session}` : ''}
-          </div>
-          {item.traceId && (
-            <div>
-              <button
-                type="button"
-                className="small"
-                onClick={() => {
-                  void selectTrace(item.traceId);
-                  navigate('traces');
-                }}
-              >
-                Open trace
-              </button>
-            </div>
-          )}
-          {detail ? <JsonView value={detail.body} label="Message" /> : <p className="muted">Loading…</p>}
-        </>
+        <div className="muted">
+          {item.method ?? 'response'} {item.rpcId ? `id ${item.rpcId}` : ''} {item.session ? `· session ${item.session}` : ''}
+        </div>
       )}
+      {item.traceId && (
+        <div>
+          <button
+            type="button"
+            className="small"
+            onClick={() => {
+              void selectTrace(item.traceId!);
+              navigate('traces');
+            }}
+          >
+            Open trace
+          </button>
+          {item.kind === 'log' && <span className="muted"> written during this call</span>}
+        </div>
+      )}
+      {item.kind === 'rpc' && (detail ? <JsonView value={detail.body} label="Message" /> : <p className="muted">Loading…</p>)}
     </aside>
   );
 }

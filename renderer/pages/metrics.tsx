@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { FleetRow, FleetView } from '../../shared/contract.ts';
+import type { FleetRow, FleetView, OtlpExportView } from '../../shared/contract.ts';
 import { Badge } from '../components/common.tsx';
 import { Sparkline } from '../components/sparkline.tsx';
 import { call } from '../store/call.ts';
@@ -141,9 +141,115 @@ export function MetricsPage() {
             </table>
           )}
         </section>
+        <TraceExport />
       </div>
     </>
   );
+}
+
+/**
+ * Where traces go besides this window: an OpenTelemetry collector over OTLP/HTTP. Header values (a collector's key)
+ * are written once and kept in the keychain; only their names come back. Set by OTEL_EXPORTER_OTLP_* instead, the
+ * section says so and cannot change it.
+ */
+function TraceExport() {
+  const bridge = useBridge();
+  const attempt = useApp((s) => s.app.attempt);
+  const [view, setView] = useState<OtlpExportView | null>(null);
+  const [endpoint, setEndpoint] = useState('');
+  const [headers, setHeaders] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    let first = true;
+    const load = () =>
+      void attempt('read the trace export', () => call(bridge, 'telemetry.otlp')).then((next) => {
+        if (!live || !next) return;
+        setView(next);
+        if (first) setEndpoint(next.settings?.endpoint ?? next.endpoint ?? '');
+        first = false;
+      });
+    load();
+    const timer = setInterval(load, 5000);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [bridge, attempt]);
+  if (!view) return null;
+  const fromEnv = view.source === 'env';
+  const apply = async (enabled: boolean) => {
+    setProblem(null);
+    const parsed = parseHeaders(headers);
+    if (typeof parsed === 'string') return setProblem(parsed);
+    try {
+      const next = await call(bridge, 'telemetry.setOtlp', { enabled, endpoint: endpoint.trim(), ...(parsed ? { headers: parsed } : {}) });
+      setView(next);
+      setHeaders('');
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    }
+  };
+  return (
+    <section aria-label="Trace export" className="stack">
+      <h2>Export traces (OpenTelemetry)</h2>
+      {view.off ? (
+        <p className="muted">Tracing is off (SWITCHBOARD_TELEMETRY=off): nothing is traced or exported.</p>
+      ) : (
+        <>
+          <p className="muted">
+            {fromEnv
+              ? `Set by OTEL_EXPORTER_OTLP_* in Switchboard's environment: change it there.`
+              : 'Every traced request also goes to an OpenTelemetry collector over OTLP/HTTP (protobuf). Off unless you turn it on.'}
+          </p>
+          <form
+            className="row wrap"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void apply(true);
+            }}
+          >
+            <label className="stack" style={{ flex: 2, minWidth: 280 }}>
+              Collector URL
+              <input value={endpoint} disabled={fromEnv} placeholder="http://localhost:4318/v1/traces" onChange={(event) => setEndpoint(event.target.value)} />
+            </label>
+            <label className="stack" style={{ flex: 1, minWidth: 200 }}>
+              Headers <span className="muted">{view.settings?.headerNames?.length ? `kept: ${view.settings.headerNames.join(', ')}` : 'name=value, comma separated'}</span>
+              <input type="password" value={headers} disabled={fromEnv} placeholder="x-api-key=…" autoComplete="off" onChange={(event) => setHeaders(event.target.value)} />
+            </label>
+            {!fromEnv && (
+              <div className="row" style={{ alignSelf: 'flex-end' }}>
+                <button type="submit">{view.enabled ? 'Save' : 'Export'}</button>
+                {view.enabled && (
+                  <button type="button" onClick={() => void apply(false)}>
+                    Stop exporting
+                  </button>
+                )}
+              </div>
+            )}
+          </form>
+          {problem && <p className="error-text">{problem}</p>}
+          <p data-testid="otlp-status" className={view.lastError ? 'error-text' : 'muted'}>
+            {view.enabled ? `Exporting to ${view.endpoint}: ${view.exported} spans sent${view.failed ? `, ${view.failed} not accepted` : ''}.` : 'Not exporting.'}
+            {view.lastError ? ` Last error: ${view.lastError}` : ''}
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** `a=1, b=2` as headers; empty: none given (the kept ones stay); a string: what is wrong. */
+function parseHeaders(text: string): Record<string, string> | undefined | string {
+  if (text.trim() === '') return undefined;
+  const headers: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const at = part.indexOf('=');
+    const name = part.slice(0, at).trim();
+    if (at <= 0 || !/^[A-Za-z0-9-]+$/.test(name)) return `"${part.trim()}" is not a header: write name=value, comma separated.`;
+    headers[name] = part.slice(at + 1).trim();
+  }
+  return headers;
 }
 
 function Kpi({ label, value, detail, testId }: { label: string; value: string; detail?: string; testId: string }) {

@@ -1,5 +1,5 @@
 import { useEffect, useMemo } from 'react';
-import { SPAN_STATUSES, type MessageRecord, type Span } from '../../shared/model.ts';
+import { SPAN_STATUSES, type MessageRecord, type Span, type SpanEvent } from '../../shared/model.ts';
 import { Badge, formatDuration, formatTime, JsonView, ServerFilter } from '../components/common.tsx';
 import { useApp } from '../store/index.ts';
 
@@ -103,6 +103,18 @@ function TraceDetail() {
       {root?.error && <p className="error-text">{root.error}</p>}
       <div className="muted mono">trace {selected}</div>
       <Timeline spans={detail.spans} />
+      {detail.logs.length > 0 && (
+        <>
+          <h3>Server lines during the call</h3>
+          <ul className="plain-list" aria-label="Server lines">
+            {detail.logs.map((line) => (
+              <li key={line.id} className="mono">
+                <span className="muted">{formatTime(line.time)}</span> {line.server ?? 'switchboard'}: {line.message}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h3>Messages</h3>
       {detail.messages.length === 0 && <p className="muted">No messages recorded for this trace.</p>}
       {detail.messages.map((message) => (
@@ -139,12 +151,34 @@ function Timeline({ spans }: { spans: Span[] }) {
           </span>
           <div className="timeline-track">
             <div className={`timeline-bar ${span.status}`} style={{ left: `${((span.start - start) / total) * 100}%`, width: `${(span.durationMs / total) * 100}%` }} />
+            {span.events?.map((event, index) => (
+              <span key={index} className={`timeline-event ${event.name}`} style={{ left: `${((event.time - start) / total) * 100}%` }} title={describeEvent(event, span.start)} />
+            ))}
           </div>
           <span className="muted">{formatDuration(span.durationMs)}</span>
+          {span.events && span.events.length > 0 && (
+            <ul className="timeline-events plain-list" aria-label={`Events of ${span.name}`}>
+              {span.events.map((event, index) => (
+                <li key={index} className="muted mono" style={{ paddingLeft: depth * 14 + 14 }}>
+                  {describeEvent(event, span.start)}
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
       ))}
     </div>
   );
+}
+
+/** A span's event as a person reads it: `+12 ms progress 1/2 step 1`, `+300 ms cancelled: the person pressed stop`. */
+function describeEvent(event: SpanEvent, spanStart: number): string {
+  const at = `+${formatDuration(Math.max(0, event.time - spanStart))}`;
+  const a = event.attributes ?? {};
+  if (event.name === 'progress') return `${at} progress ${a.progress}${a.total !== undefined ? `/${a.total}` : ''}${a.message !== undefined ? ` ${a.message}` : ''}`;
+  if (event.name === 'cancelled') return `${at} cancelled${a.reason !== undefined ? `: ${a.reason}` : ''}`;
+  if (event.name === 'input_required') return `${at} the server asked for input (round ${a.round}, ${a.questions} questions)`;
+  return `${at} ${event.name}`;
 }
 
 function MessageView({ message }: { message: MessageRecord }) {

@@ -1,4 +1,4 @@
-import type { MessageRecord, Span, SpanStatus } from '../../shared/model.ts';
+import type { LogEntry, MessageRecord, Span, SpanStatus } from '../../shared/model.ts';
 import { call } from './call.ts';
 import type { SliceContext } from './types.ts';
 
@@ -13,7 +13,7 @@ export interface TracesSlice {
   filter: TraceFilter;
   loaded: boolean;
   selected: string | null;
-  detail: { spans: Span[]; messages: MessageRecord[] } | null;
+  detail: { spans: Span[]; messages: MessageRecord[]; logs: LogEntry[] } | null;
   refresh(): Promise<void>;
   setFilter(change: TraceFilter): void;
   select(traceId: string | null): Promise<void>;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startOtlpReceiver } from '../helpers/otlp.ts';
 import { Store } from '../../electron/core/store/store.ts';
 import { binOf, fixture, removeTempDirs, repoRoot, tempDir } from '../helpers/fs.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -411,6 +412,41 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     expect(Number(await page.locator('tr[data-metrics-server="notes"]').getAttribute('data-calls'))).toBeGreaterThanOrEqual(4);
     expect(await page.getByTestId('kpi-throughput').textContent()).toMatch(/calls\/s/);
     expect(await page.locator('tr[data-metrics-server="notes"] .sparkline canvas').count()).toBe(1);
+  });
+
+  it('turns trace export on from the Metrics page, and a trace shows its progress events', async () => {
+    const receiver = await startOtlpReceiver();
+    const admin = new Client({ name: 'e2e-traces', version: '1' });
+    try {
+      await goto('metrics');
+      const section = page.getByRole('region', { name: 'Trace export' });
+      await section.getByLabel('Collector URL').fill('not a url');
+      await section.getByRole('button', { name: 'Export' }).click();
+      await section.locator('.error-text').filter({ hasText: 'http(s) URL' }).waitFor();
+      await section.getByLabel('Collector URL').fill(`${receiver.url}/v1/traces`);
+      await section.getByRole('button', { name: 'Export' }).click();
+      await section.getByTestId('otlp-status').filter({ hasText: `Exporting to ${receiver.url}/v1/traces` }).waitFor();
+
+      await admin.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${new URL(signInUrl).searchParams.get('token')}` } } }));
+      const steps: number[] = [];
+      await admin.callTool({ name: 'everything__trigger-long-running-operation', arguments: { duration: 0.2, steps: 2 } }, { onprogress: (update) => steps.push(update.progress) });
+      expect(steps).toEqual([1, 2]);
+      // The collector gets the call (the batch goes within the SDK's 5 s), and the page counts what was sent.
+      const exported = await waitFor(() => receiver.spans.find((span) => span.name === 'tools/call trigger-long-running-operation'), 'the call at the collector', 15_000, 200);
+      expect(exported.attributes['switchboard.server']).toBe('everything');
+      await expect.poll(async () => Number(/(\d+) spans sent/.exec((await section.getByTestId('otlp-status').textContent()) ?? '')?.[1] ?? 0), { timeout: 10_000 }).toBeGreaterThan(0);
+      await section.getByRole('button', { name: 'Stop exporting' }).click();
+      await section.getByTestId('otlp-status').filter({ hasText: 'Not exporting.' }).waitFor();
+
+      await goto('traces');
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.locator(`tr[data-trace="${exported.traceId}"]`).click();
+      const events = page.getByRole('list', { name: 'Events of upstream tools/call' });
+      await expect.poll(() => events.textContent()).toMatch(/progress 1\/2.*progress 2\/2/);
+    } finally {
+      await admin.close();
+      await receiver.close();
+    }
   });
 
   it('reconnects by itself when Switchboard restarts, and shows the servers again', async () => {

@@ -38,7 +38,7 @@ function queryMessages(store: Store, filter: LogFilter, beforeId: number | undef
 }
 
 export function logItem(entry: LogEntry): LogItem {
-  return { kind: 'log', id: entry.id, time: entry.time, server: entry.server, stream: entry.stream, level: LOG_LEVELS.includes(entry.level) ? entry.level : 'info', message: entry.message };
+  return { kind: 'log', id: entry.id, time: entry.time, server: entry.server, stream: entry.stream, level: LOG_LEVELS.includes(entry.level) ? entry.level : 'info', message: entry.message, ...(entry.traceId ? { traceId: entry.traceId } : {}) };
 }
 
 export function rpcItem(message: MessagePreview): LogItem {

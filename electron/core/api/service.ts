@@ -322,7 +322,8 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
     'traces.get': ({ traceId }) => {
       const trace = store.traces.getTrace(traceId);
       if (trace.spans.length === 0) throw new ApiFailure('not-found', `no trace ${traceId} is stored`);
-      return trace;
+      // The lines its servers wrote during the call.
+      return { ...trace, logs: store.logs.query({ traceId, limit: 500 }) };
     },
 
     'clients.info': () => ({
@@ -367,6 +368,17 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
     'approvals.answer': ({ id, answer }) => ({ answered: app.access.approvals.answer(id, answer) }),
     'audit.query': (query) => store.audit.query(query),
     'metrics.fleet': ({ windowSeconds }) => fleetView(app, windowSeconds),
+    'telemetry.otlp': () => app.otlpExport(),
+    'telemetry.setOtlp': ({ enabled, endpoint, headers }) => {
+      if (enabled && endpoint === '') throw new ApiFailure('invalid-args', 'To export traces, give the collector\'s OTLP/HTTP traces URL (e.g. http://collector:4318/v1/traces).');
+      if (app.telemetry.status().source === 'env') throw new ApiFailure('failed', 'Export is set by OTEL_EXPORTER_OTLP_* in the environment Switchboard was started with; change it there.');
+      try {
+        app.setOtlpExport({ enabled, endpoint, headerNames: app.otlpExport().settings?.headerNames ?? [] }, headers);
+      } catch (error) {
+        throw new ApiFailure('unavailable', error instanceof Error ? error.message : String(error));
+      }
+      return app.otlpExport();
+    },
 
     'terminal.open': ({ server, cols, rows }) => {
       const config = server === undefined ? undefined : supervisor.get(server)?.config;

@@ -175,9 +175,10 @@ export class Telemetry {
     // From the environment, the exporter reads every OTEL_EXPORTER_OTLP_* variable itself (headers, timeout, TLS).
     const otlp = source === 'env' ? new OTLPTraceExporter() : new OTLPTraceExporter({ url: endpoint, ...(headers ? { headers } : {}) });
     const counting = new CountingExporter(otlp, this.options.redact);
-    // The standard variable for how long spans wait in a batch (the SDK's 5 s), which this SDK no longer reads itself.
+    // How long spans wait in a batch: the standard variable (which this SDK no longer reads itself), else 1 s, so a
+    // person who just turned export on sees their calls at the collector at once (under load, batches fill first).
     const delay = Number(this.env.OTEL_BSP_SCHEDULE_DELAY);
-    const processor = new BatchSpanProcessor({ exporter: counting, ...(Number.isFinite(delay) && delay > 0 ? { scheduledDelayMillis: delay } : {}) });
+    const processor = new BatchSpanProcessor({ exporter: counting, scheduledDelayMillis: Number.isFinite(delay) && delay > 0 ? delay : 1000 });
     this.exporter = { processor, counting, endpoint, source };
   }
 
