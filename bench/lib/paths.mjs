@@ -75,7 +75,7 @@ export function switchboardBin() {
   return path.join(serveRoot, 'bin', 'switchboard.js');
 }
 
-export async function startSwitchboard(mcpServers, { label = 'switchboard', nodeFlags = [], waitReady = true, readyTimeoutMs = 60_000 } = {}) {
+export async function startSwitchboard(mcpServers, { label = 'switchboard', nodeFlags = [], waitReady = true, readyTimeoutMs = 60_000, env = {} } = {}) {
   const dir = temporaryDir(label);
   const configFile = path.join(dir, 'mcp.json');
   fs.writeFileSync(configFile, JSON.stringify({ mcpServers }, null, 2));
@@ -83,7 +83,7 @@ export async function startSwitchboard(mcpServers, { label = 'switchboard', node
   const spawnedAt = performance.now();
   const child = startProcess(NODE, [path.join(serveRoot, 'bin', 'switchboard.js'), 'serve', '--config', configFile, '--data-dir', path.join(dir, 'data'), '--port', '0', '--no-ui'], {
     name: label,
-    env: { ...process.env, SWITCHBOARD_TOKEN: token },
+    env: { ...process.env, SWITCHBOARD_TOKEN: token, ...env },
     nodeFlags: [...serveFlags, ...nodeFlags],
   });
   const stderrTail = drain(child, 'stderr');
@@ -183,6 +183,15 @@ export async function startHttpFloor() {
   child.stdout.resume();
   assertLoopbackOnly(child.pid, 'http-floor');
   return { name: 'http floor', pid: child.pid, child, target: { kind: 'http', url: `http://127.0.0.1:${port}/mcp`, headers: {} }, tool: (_server, tool) => tool, stop: () => stopProcess(child) };
+}
+
+/** A stand-in OTLP/HTTP collector (bench/fixtures/otlp-sink.mjs): its traces URL. */
+export async function startOtlpSink() {
+  const child = startProcess(NODE, [path.join(FIXTURES, 'otlp-sink.mjs')], { name: 'otlp-sink' });
+  const [, port] = await waitForLine(child, 'stdout', /listening on (\d+)\n/, 10_000, 'otlp-sink');
+  child.stdout.resume();
+  assertLoopbackOnly(child.pid, 'otlp-sink');
+  return { url: `http://127.0.0.1:${port}/v1/traces`, stop: () => stopProcess(child) };
 }
 
 async function httpPeer(name, child, port) {

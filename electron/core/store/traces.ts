@@ -71,7 +71,7 @@ export class TraceBook implements Disposable {
     const writeSpans = db.transaction((spans: Span[]) => {
       for (const s of spans) {
         const error = s.error === null ? null : this.redact(s.error);
-        insertSpan.run(s.traceId, s.spanId, s.parentSpanId, s.name, s.start, s.durationMs, s.method, s.session, s.client, s.server, s.tool, s.status, error, s.rpcId, s.steps ? this.redact(JSON.stringify(s.steps)) : null, s.root ? 1 : 0, s.events ? this.redact(JSON.stringify(s.events)) : null);
+        insertSpan.run(s.traceId, s.spanId, s.parentSpanId, s.name, s.start, s.durationMs, s.method, s.session, s.client, s.server, s.tool, s.status, error, s.rpcId, s.steps ? this.redact(JSON.stringify(s.steps.map((step) => compactStep(s, step)))) : null, s.root ? 1 : 0, s.events ? this.redact(JSON.stringify(s.events)) : null);
       }
     });
     this.spans = new BatchWriter((spans) => {
@@ -271,9 +271,41 @@ function toSpan(row: SpanRow): Span {
     error: row.error,
     rpcId: row.rpc_id,
     ...(row.is_root ? { root: true } : {}),
-    ...(row.steps ? { steps: JSON.parse(row.steps) as Span[] } : {}),
+    ...(row.steps ? { steps: (JSON.parse(row.steps) as Partial<Span>[]).map((step) => expandStep(row, step)) } : {}),
     ...(row.events ? { events: JSON.parse(row.events) as SpanEvent[] } : {}),
   };
+}
+
+/**
+ * A step as stored inside its root's row: only what differs from the root (a step has the root's trace, method,
+ * session, client, and mostly its server and tool), so a call's row is a third of the JSON to write and redact.
+ */
+function compactStep(root: Span, step: Span): Partial<Span> {
+  const out: Partial<Span> = { spanId: step.spanId, name: step.name, start: step.start, durationMs: step.durationMs };
+  if (step.parentSpanId !== root.spanId) out.parentSpanId = step.parentSpanId;
+  if (step.status !== 'ok') out.status = step.status;
+  if (step.error !== null) out.error = step.error;
+  for (const key of ['method', 'session', 'client', 'server', 'tool'] as const) if (step[key] !== root[key]) out[key] = step[key];
+  if (step.rpcId !== null) out.rpcId = step.rpcId;
+  if (step.events) out.events = step.events;
+  return out;
+}
+
+/** A stored step back in full (rows written before steps were compacted have every field already). */
+function expandStep(root: SpanRow, step: Partial<Span>): Span {
+  return {
+    traceId: root.trace_id,
+    parentSpanId: root.span_id,
+    method: root.method,
+    session: root.session,
+    client: root.client,
+    server: root.server,
+    tool: root.tool,
+    status: 'ok',
+    error: null,
+    rpcId: null,
+    ...step,
+  } as Span;
 }
 
 function withoutSteps(span: Span): Span {

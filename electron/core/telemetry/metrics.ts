@@ -141,6 +141,18 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
   }
 
+  /** The histogram's series by its labels, kept (their number is bounded by the label caps): prom-client would hash the labels on every call. */
+  private readonly seriesByKey = new Map<string, { observe(value: number): void }>();
+  private series(method: string, tool: string, errorType: string, server: string, client: string): { observe(value: number): void } {
+    const key = `${method}\u0000${tool}\u0000${errorType}\u0000${server}\u0000${client}`;
+    let series = this.seriesByKey.get(key);
+    if (!series) {
+      series = this.duration.labels({ mcp_method_name: method, gen_ai_tool_name: tool, error_type: errorType, switchboard_server: server, switchboard_client: client });
+      this.seriesByKey.set(key, series);
+    }
+    return series;
+  }
+
   /** The observing step of the pipeline: each request's duration and outcome; never changes or fails a call. */
   readonly interceptor: Interceptor = {
     name: 'metrics',
@@ -151,15 +163,10 @@ export class Metrics {
         const client = this.client(ctx.caller.identity.client);
         if (decision === 'denied' || decision === 'limited') this.refused.inc({ reason: decision, switchboard_client: client });
         const name = ctx.method === 'tools/call' && typeof ctx.params.name === 'string' ? ctx.params.name : '';
-        const labels = {
-          mcp_method_name: ctx.method,
-          gen_ai_tool_name: name === '' ? '' : this.tool(ctx.span.attributes.server ?? '', name),
-          error_type: errorType,
-          switchboard_server: ctx.span.attributes.server ?? '',
-          switchboard_client: client,
-        };
+        const server = ctx.span.attributes.server ?? '';
+        const tool = name === '' ? '' : this.tool(server, name);
         const durationMs = performance.now() - started;
-        this.duration.observe(labels, durationMs / 1000);
+        this.series(ctx.method, tool, errorType, server, client).observe(durationMs / 1000);
         this.fleet.record(ctx.span.attributes.server, ctx.method === 'tools/call' ? (ctx.span.attributes.tool ?? null) : null, durationMs, errorType !== '' && errorType !== 'cancelled');
       };
       try {

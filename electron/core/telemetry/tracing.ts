@@ -38,11 +38,11 @@ export class StoreSpanProcessor implements SpanProcessor {
     const id = span.spanContext().spanId;
     const steps = this.open.get(id);
     this.open.delete(id);
-    const row = toRow(span, steps);
     const parent = span.parentSpanContext;
     const parentSteps = parent && !parent.isRemote ? this.open.get(parent.spanId) : undefined;
-    if (parentSteps) parentSteps.push(row);
-    else this.record(row);
+    // A step's own steps (the question a server asked inside the upstream request) are its root's steps too: flat.
+    if (parentSteps) parentSteps.push(toRow(span, undefined), ...(steps ?? []));
+    else this.record(toRow(span, steps));
   }
 
   forceFlush(): Promise<void> {
