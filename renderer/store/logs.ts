@@ -82,8 +82,10 @@ export function createLogsSlice({ api, get, patch }: SliceContext): LogsSlice {
         patch('logs', { loading: false });
         return 0;
       }
-      const seen = new Set(get().logs.items.map(keyOf));
-      const fresh = page.items.filter((item) => !seen.has(keyOf(item)));
+      // An older page can only overlap the oldest lines shown (a line at the page boundary): it is checked against
+      // those, not all 100,000 (a set of every key on each page made scrolling back quadratic).
+      const boundary = new Set(get().logs.items.slice(0, page.items.length).map(keyOf));
+      const fresh = page.items.filter((item) => !boundary.has(keyOf(item)));
       patch('logs', (logs) => {
         const items = [...fresh, ...logs.items];
         if (items.length <= MAX_LINES) return { items, older: page.next, loading: false };

@@ -28,7 +28,7 @@ describe('a remote upstream', () => {
     });
     const status = await waitForState(front.app, 'remote', 'ready');
     expect(status.pid).toBeNull();
-    expect(status.tools).toBe(4);
+    expect(status.tools).toBe(5); // the fidelity fixture's five tools
     const client = await connectClient(front.mcpUrl, 'legacy');
     const names = (await client.listTools()).tools.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(['remote__fidelity__slow', 'remote__fidelity__fail', 'local__add_tool']));
