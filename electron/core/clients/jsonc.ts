@@ -1,4 +1,5 @@
 import { parse, printParseErrorCode, type ParseError, type ParseErrorCode } from 'jsonc-parser';
+import { PARSE_ERRORS } from '../config/parse.ts';
 
 /** A client config file that cannot be read as JSON (with comments): says which file and where. */
 export class ClientFileError extends Error {
@@ -26,22 +27,6 @@ export function parseJsonc(text: string, file: string): unknown {
   return value;
 }
 
-/** jsonc-parser's codes (`CloseBraceExpected`) as a person would say them. */
-const PARSE_ERRORS: Record<string, string> = {
-  InvalidSymbol: 'unexpected character',
-  InvalidNumberFormat: 'malformed number',
-  PropertyNameExpected: 'a property name (in double quotes) is missing',
-  ValueExpected: 'a value is missing',
-  ColonExpected: 'a colon (:) is missing',
-  CommaExpected: 'a comma is missing',
-  CloseBraceExpected: 'a closing brace (}) is missing',
-  CloseBracketExpected: 'a closing bracket (]) is missing',
-  EndOfFileExpected: 'unexpected text after the end',
-  UnexpectedEndOfComment: 'a comment is not closed',
-  UnexpectedEndOfString: 'a string is not closed',
-  InvalidEscapeCharacter: 'invalid escape in a string',
-  InvalidCharacter: 'invalid character in a string',
-};
 
 function describeParseError(code: ParseErrorCode): string {
   const name = printParseErrorCode(code);

@@ -1,3 +1,5 @@
+import { applyEdits, modify } from 'jsonc-parser';
+import { isDeepStrictEqual } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Emitter, type Event } from '../base/event.ts';
@@ -110,7 +112,7 @@ export class ConfigFile implements Disposable {
     }
     const raw = structuredClone(base);
     edit(raw);
-    const text = `${JSON.stringify(raw, null, 2)}\n`;
+    const text = rewrite(onDisk, base, raw);
     const document = parseConfig(text, this.path);
     writeFileAtomic(this.path, text);
     this.lastText = text;
@@ -140,5 +142,33 @@ export function removeServerEntry(raw: Record<string, unknown>, name: string): v
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The file's new text: the changed parts edited in place (jsonc-parser), so comments, order and layout of everything
+ * else stay as the person wrote them; a server entry the window changed is written whole. A new file is plain JSON.
+ */
+function rewrite(onDisk: string | undefined, before: Record<string, unknown>, after: Record<string, unknown>): string {
+  if (onDisk === undefined || onDisk.trim() === '') return `${JSON.stringify(after, null, 2)}\n`;
+  const changed: string[][] = [];
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const was = before[key];
+    const now = after[key];
+    if (key === 'mcpServers' && isObject(was) && isObject(now)) {
+      for (const name of new Set([...Object.keys(was), ...Object.keys(now)])) if (!isDeepStrictEqual(was[name], now[name])) changed.push([key, name]);
+    } else if (!isDeepStrictEqual(was, now)) changed.push([key]);
+  }
+  const indent = /^([ \t]+)\S/m.exec(onDisk)?.[1] ?? '  ';
+  const formattingOptions = { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: onDisk.includes('\r\n') ? '\r\n' : '\n' };
+  let text = onDisk;
+  for (const at of changed) {
+    const value = at.reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), after);
+    text = applyEdits(text, modify(text, at, value, { formattingOptions }));
+  }
+  return text;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,3 +1,4 @@
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import path from 'node:path';
 import type { z } from 'zod';
 import { ConfigFileSchema, type ServerConfig } from './schema.ts';
@@ -23,11 +24,17 @@ export class ConfigError extends Error {
 /** Parses the text of an mcp.json. Throws ConfigError with a precise location; never a raw stack. */
 export function parseConfig(text: string, file: string): ConfigDocument {
   const label = path.basename(file);
-  let json: unknown;
-  try {
-    json = text.trim() === '' ? {} : JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(file, [`${label}: not valid JSON: ${describeJsonError(error, text)}`]);
+  let json: unknown = {};
+  if (text.trim() !== '') {
+    // JSON with comments and trailing commas, as import reads client files: one behaviour, one way of saying where.
+    const errors: ParseError[] = [];
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    json = parseJsonc(body, errors, { allowTrailingComma: true, disallowComments: false });
+    const first = errors[0];
+    if (first) {
+      const before = body.slice(0, first.offset).split('\n');
+      throw new ConfigError(file, [`${label}: not valid JSON: ${PARSE_ERRORS[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error)} at line ${before.length} column ${(before.at(-1)?.length ?? 0) + 1}`]);
+    }
   }
   const result = ConfigFileSchema.safeParse(json);
   if (!result.success) {
@@ -64,13 +71,19 @@ export function formatPath(segments: readonly PropertyKey[]): string {
   return out;
 }
 
-function describeJsonError(error: unknown, text: string): string {
-  const message = error instanceof Error ? error.message : String(error);
-  // V8 says "... at position 42 (line 3 column 5)"; older engines only give the position.
-  if (/line \d+ column \d+/.test(message)) return message;
-  const match = /position (\d+)/.exec(message);
-  if (!match) return message;
-  const offset = Number(match[1]);
-  const before = text.slice(0, offset).split('\n');
-  return `${message} (line ${before.length} column ${(before.at(-1)?.length ?? 0) + 1})`;
-}
+/** jsonc-parser's codes (`CloseBraceExpected`) as a person would say them. */
+export const PARSE_ERRORS: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'malformed number',
+  PropertyNameExpected: 'a property name (in double quotes) is missing',
+  ValueExpected: 'a value is missing',
+  ColonExpected: 'a colon (:) is missing',
+  CommaExpected: 'a comma is missing',
+  CloseBraceExpected: 'a closing brace (}) is missing',
+  CloseBracketExpected: 'a closing bracket (]) is missing',
+  EndOfFileExpected: 'unexpected text after the end',
+  UnexpectedEndOfComment: 'a comment is not closed',
+  UnexpectedEndOfString: 'a string is not closed',
+  InvalidEscapeCharacter: 'invalid escape in a string',
+  InvalidCharacter: 'invalid character in a string',
+};

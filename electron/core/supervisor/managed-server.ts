@@ -18,6 +18,7 @@ import { buildEnv, expandVariables, launchSpec, resolveCommand, type HostVariabl
 import { DEFAULT_CAPTURE_LIMITS, OutputCapture, summarizeStderr, type CaptureLimits } from './output-capture.ts';
 import { RestartPolicy } from './restart-policy.ts';
 import { ChildStdioTransport } from './stdio-transport.ts';
+import { describeRemoteFailure } from './connect-error.ts';
 
 /** What a server offers, listed when it becomes ready and refreshed on its list_changed notifications. */
 export interface Catalog {
@@ -133,6 +134,8 @@ export class ManagedServer implements Disposable {
   private run: Run | undefined;
   /** Bumped by every start and stop; an async step that finds it changed abandons its work. */
   private generation = 0;
+  /** The remote server's URL as last expanded (for the sentence that says why it cannot be reached). */
+  private remoteUrl: URL | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private teardown: Promise<void> = Promise.resolve();
   private policy: RestartPolicy;
@@ -322,7 +325,7 @@ export class ManagedServer implements Disposable {
       // A handshake that failed because the process died is reported by onEnded, with the reason.
       if (run.process && (await settlesWithin(run.ended, 500))) return;
       if (this.run !== run || run.stopping || run.failed) return;
-      this.fail(run, 'handshake-failed', `MCP handshake failed: ${errorMessage(outcome.error)}`);
+      this.fail(run, 'handshake-failed', run.process ? `MCP handshake failed: ${errorMessage(outcome.error)}` : describeRemoteFailure(outcome.error, this.remoteUrl!));
       return;
     }
     if (!run.process && run.client.getProtocolEra() === 'modern') await this.openLegacyCompanion(run);
@@ -401,6 +404,7 @@ export class ManagedServer implements Disposable {
     if (generation !== this.generation) return undefined;
     const expand = (value: string) => expandVariables(value, environment.variables, environment.parentEnv);
     const url = new URL(expand(this.configValue.url!));
+    this.remoteUrl = url;
     this.rememberSecrets(Object.values(this.configValue.headers ?? {}).map((value) => expand(value).replace(/^(Bearer|Basic|token)\s+/i, '')));
     let close: (info: ExitInfo) => void = () => undefined;
     const ended = new Promise<ExitInfo>((resolve) => (close = resolve));

@@ -8,7 +8,7 @@ import { callUpstream } from './upstream-call.ts';
 export function promptHandlers(deps: RouteDeps): Handlers {
   return {
     'prompts/get': async (ctx: CallContext): Promise<CallResult> => {
-      const route = ctx.span.child('route');
+      const route = ctx.span.stepIfSlow('route');
       let lease;
       let origin;
       try {

@@ -146,7 +146,7 @@ function withNotFoundUri(error: unknown, uri: unknown): unknown {
 export function resourceHandlers(deps: RouteDeps): Handlers {
   return {
     'resources/read': async (ctx: CallContext): Promise<CallResult> => {
-      const route = ctx.span.child('route');
+      const route = ctx.span.stepIfSlow('route');
       let target: ResolvedUri;
       let lease;
       try {

@@ -16,7 +16,7 @@ import { callUpstream, describeUpstreamFailure, errorText } from './upstream-cal
 export function toolHandlers(deps: RouteDeps): Handlers {
   return {
     'tools/call': async (ctx: CallContext): Promise<CallResult> => {
-      const route = ctx.span.child('route');
+      const route = ctx.span.stepIfSlow('route');
       let lease: Lease;
       let origin;
       try {

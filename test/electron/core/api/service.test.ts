@@ -95,7 +95,7 @@ describe('the API over the core', () => {
     expect(eventsNamed('history.appended').map((event) => event.entry.id)).toEqual(expect.arrayContaining([outcome.historyId, sum.historyId]));
 
     const trace = await call('traces.get', { traceId: outcome.traceId! });
-    expect(trace.spans.map((span) => span.name)).toEqual(expect.arrayContaining(['tools/call', 'route', 'upstream tools/call']));
+    expect(trace.spans.map((span) => span.name)).toEqual(expect.arrayContaining(['tools/call', 'upstream tools/call']));
     expect(trace.spans.find((span) => span.parentSpanId === null)).toMatchObject({ client: 'switchboard-playground', server: 'everything', tool: 'echo', status: 'ok' });
     const hops = trace.messages.map((m) => `${m.hop}:${m.direction}`);
     expect(hops).toEqual(expect.arrayContaining(['client:in', 'client:out', 'server:out', 'server:in']));

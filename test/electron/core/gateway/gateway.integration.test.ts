@@ -198,13 +198,14 @@ describe('catalog changes', () => {
 });
 
 describe('what is recorded', () => {
-  it('traces every call with gateway, routing and upstream spans, and keeps its messages', async () => {
+  it('traces every call with gateway and upstream spans, and keeps its messages', async () => {
     const client = await connectClient(gateway.mcpUrl, 'legacy', { name: 'trace-test-client' });
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     await client.callTool({ name: 'everything__echo', arguments: { message: 'traced', api_key: 'sk-secret-value' }, _meta: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
     const { spans, messages } = gateway.app.store.traces.getTrace(traceId);
-    expect(spans.map((s) => s.name)).toEqual(['tools/call', 'route', 'upstream tools/call']);
-    const [root, , upstream] = spans;
+    // Routing is a step of its own only when it took a while (a server starting) or failed.
+    expect(spans.map((s) => s.name)).toEqual(['tools/call', 'upstream tools/call']);
+    const [root, upstream] = spans;
     expect(root).toMatchObject({ parentSpanId: '00f067aa0ba902b7', client: 'trace-test-client', server: 'everything', tool: 'echo', status: 'ok', method: 'tools/call' });
     // A request that continues the client's trace is still listed among the traced requests.
     expect(gateway.app.store.traces.queryTraces({ traceId }).map((s) => s.spanId)).toEqual([root!.spanId]);
@@ -219,6 +220,15 @@ describe('what is recorded', () => {
     // Secrets are redacted in what is kept.
     expect(messages[0]!.body).not.toContain('sk-secret-value');
     expect(messages[0]!.body).toContain('"api_key":"[redacted]"');
+  });
+
+  it('keeps the routing step of a call that could not be routed, with why', async () => {
+    const client = await connectClient(gateway.mcpUrl, 'legacy');
+    const traceId = '5bf92f3577b34da6a3ce929d0e0e4736';
+    await client.callTool({ name: 'everything__no_such_tool', arguments: {}, _meta: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } }).catch(() => undefined);
+    const { spans } = gateway.app.store.traces.getTrace(traceId);
+    const route = spans.find((span) => span.name === 'route');
+    expect(route).toMatchObject({ status: 'error', error: expect.stringContaining('no_such_tool') });
   });
 
   it.each([
