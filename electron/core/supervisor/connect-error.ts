@@ -36,11 +36,12 @@ export function describeRemoteFailure(error: unknown, url: URL): string {
   return `MCP handshake with ${where} failed: ${errorText(error)}`;
 }
 
-/** The first system error code (ECONNREFUSED, ...) in the error or its causes. */
+/** The first system or network error code (ECONNREFUSED, UND_ERR_SOCKET, a TLS one) in the error or its causes. */
 function systemCode(error: unknown): string | undefined {
   for (let current = error, depth = 0; current && depth < 8; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+    // Not the SDK's own codes (its errors wrap the network's as their cause).
+    if (typeof code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+|[A-Z_]*CERT[A-Z_]*|UNABLE_TO_[A-Z_]+)$/.test(code)) return code;
     const nested = (current as { errors?: unknown[] }).errors;
     if (Array.isArray(nested)) for (const inner of nested) if (systemCode(inner)) return systemCode(inner);
     current = (current as { cause?: unknown }).cause;
@@ -53,6 +54,9 @@ function httpStatus(error: unknown): number | undefined {
   for (let current = error, depth = 0; current && depth < 8; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'number' && code >= 400 && code < 600) return code;
+    // The SDK's HTTP errors carry the status in their data.
+    const status = (current as { data?: { status?: unknown } }).data?.status;
+    if (typeof status === 'number' && status >= 400 && status < 600) return status;
     const match = /\bHTTP (\d{3})\b|\bstatus(?: code)?:? (\d{3})\b|\((\d{3})\)/i.exec(errorText(current));
     if (match) return Number(match[1] ?? match[2] ?? match[3]);
     current = (current as { cause?: unknown }).cause;

@@ -409,7 +409,8 @@ export class ManagedServer implements Disposable {
     let close: (info: ExitInfo) => void = () => undefined;
     const ended = new Promise<ExitInfo>((resolve) => (close = resolve));
     const run: Run = { client: this.createClient(true), ended, stopping: false, failed: false, noiseSeen: false, lastHeardAt: Date.now() };
-    run.client.onclose = () => close({ kind: 'closed', detail: `the connection to ${url.origin} closed` });
+    // Told a moment later: a handshake that failed rejects first, so its reason (refused, 404) is what is said.
+    run.client.onclose = () => setImmediate(() => close({ kind: 'closed', detail: `the connection to ${url.origin} closed` }));
     this.run = run;
     this.log('info', `connecting to ${url.href}`);
     void ended.then((info) => this.onEnded(run, info));

@@ -58,6 +58,23 @@ describe('ConfigFile', () => {
     expect(fs.readdirSync(path.dirname(config.path))).toEqual(['mcp.json']);
   });
 
+  it('keeps the comments and layout of what it does not change', () => {
+    const file = path.join(tempDir(), 'mcp.json');
+    const text = '{\n    // servers I use every day\n    "mcpServers": {\n        "a": { "command": "a" }, // keep me\n        /* and me */\n        "b": { "command": "b" }\n    }\n}\n';
+    fs.writeFileSync(file, text);
+    const config = new ConfigFile(file);
+    files.push(config);
+    config.load();
+    config.update((raw) => setServerEntry(raw, 'b', { command: 'b', disabled: true }));
+    config.update((raw) => setServerEntry(raw, 'c', { command: 'c' }));
+    const saved = fs.readFileSync(file, 'utf8');
+    expect(saved).toContain('// servers I use every day');
+    expect(saved).toContain('"a": { "command": "a" }, // keep me');
+    expect(saved).toContain('/* and me */');
+    expect([...config.current.servers.keys()]).toEqual(['a', 'b', 'c']);
+    expect(config.current.servers.get('b')?.disabled).toBe(true);
+  });
+
   it('refuses to save an invalid edit and leaves the file untouched', () => {
     const config = configAt({ mcpServers: { a: { command: 'a' } } });
     const before = fs.readFileSync(config.path, 'utf8');

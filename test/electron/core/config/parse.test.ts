@@ -49,9 +49,14 @@ describe('parseConfig', () => {
     expect(problemsOf('[1, 2]')).toEqual(['mcp.json: expected a JSON object with an mcpServers object']);
   });
 
-  it('says where a JSON syntax error is', () => {
-    const [problem] = problemsOf('{\n  "mcpServers": {\n    "a": { "command": "x", }\n  }\n}');
-    expect(problem).toMatch(/^mcp\.json: not valid JSON: .*line 3 column \d+/);
+  it('says where a JSON syntax error is, in the words import uses', () => {
+    const [problem] = problemsOf('{\n  "mcpServers": {\n    "a": { "command": "x" "args": [] }\n  }\n}');
+    expect(problem).toBe('mcp.json: not valid JSON: a comma is missing at line 3 column 27');
+  });
+
+  it('reads comments and trailing commas, as import reads client files', () => {
+    const document = parse('{\n  // my servers\n  "mcpServers": {\n    /* the notes */ "a": { "command": "x", },\n  },\n}');
+    expect(document.servers.get('a')?.command).toBe('x');
   });
 
   it('treats an empty file as no servers', () => {
