@@ -7,7 +7,7 @@ import { importCommand } from './import.ts';
 import { secrets } from './secrets.ts';
 import { serve } from './serve.ts';
 import { status } from './status.ts';
-import { USAGE, UsageError } from './usage.ts';
+import { describeArgsError, optionsOf, USAGE, UsageError } from './usage.ts';
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = { serve, status, connect, call, export: exportCommand, import: importCommand, secrets, clients, audit: auditCommand };
 
@@ -32,7 +32,8 @@ export async function main(argv: string[]): Promise<number> {
     return await command(rest);
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`switchboard ${name}: ${error.message}\nRun \`switchboard --help\` for the options.\n`);
+      const message = error instanceof UsageError ? error.message : describeArgsError(error as TypeError & { code: string }, optionsOf(name));
+      process.stderr.write(`switchboard ${name}: ${message}\nRun \`switchboard --help\` for the options.\n`);
       return 2;
     }
     throw error;

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LogEntry, StatusChange } from '../../shared/model.ts';
@@ -38,6 +39,13 @@ export async function serve(argv: string[]): Promise<number> {
   // log shipper (ELK, Loki); the sentences for a person are those same lines, so they are not printed twice.
   const stderr = (line: string, level: LogEntry['level'] = 'info') =>
     process.stderr.write(format === 'json' ? `${JSON.stringify({ time: new Date().toISOString(), level, message: line, stream: 'app' })}\n` : `${line}\n`);
+
+  // A port that is taken is said before any server is started (and stopped again).
+  const taken = port === 0 ? undefined : await portProblem(values.host, port);
+  if (taken) {
+    stderr(taken, 'error');
+    return 1;
+  }
 
   let app: Switchboard;
   try {
@@ -132,4 +140,15 @@ function jsonLine(entry: LogEntry): Record<string, unknown> {
     ...(entry.server !== null ? { server: entry.server } : {}),
     ...(entry.traceId ? { trace_id: entry.traceId } : {}),
   };
+}
+
+/** Why `port` on `host` cannot be listened on now (taken, not allowed), or undefined when it can. */
+async function portProblem(host: string, port: number): Promise<string | undefined> {
+  const probe = net.createServer();
+  return new Promise((resolve) => {
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      resolve(error.code === 'EADDRINUSE' ? `port ${port} on ${host} is in use; pick another with --port (or --port 0 for any free one)` : `cannot listen on ${host}:${port}: ${error.code ?? String(error)}`),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve(undefined)));
+  });
 }

@@ -1,3 +1,4 @@
+import { closest } from '../core/base/suggest.ts';
 /** Thrown for a wrong command line: printed as one line plus a hint, exit code 2. */
 export class UsageError extends Error {
   constructor(message: string) {
@@ -39,3 +40,35 @@ Commands:
 
 Every command accepts --data-dir; the default is the platform's app data folder
 (SWITCHBOARD_DATA_DIR overrides it).`;
+
+/** The options `switchboard COMMAND` takes, as the usage lists them (for "did you mean"). */
+export function optionsOf(command: string): string[] {
+  const lines = USAGE.split('\n');
+  const start = lines.findIndex((line) => new RegExp(`^  ${command}\\s`).test(line));
+  if (start < 0) return [];
+  const options = new Set<string>();
+  for (const line of lines.slice(start, lines.findIndex((each, index) => index > start && /^ {2}\S/.test(each)) >>> 0)) {
+    for (const match of line.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)) options.add(match[0]);
+  }
+  return [...options];
+}
+
+/** Node's parseArgs messages, said as a person would, with the option meant when one is close. */
+export function describeArgsError(error: Error & { code: string }, options: readonly string[]): string {
+  const quoted = /'([^']+)'/.exec(error.message)?.[1];
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const option = quoted ?? '';
+      const meant = closest(option, options);
+      return `unknown option ${option}${meant ? ` (did you mean ${meant}?)` : ''}`;
+    }
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const option = /--?[\w-]+/.exec(error.message)?.[0] ?? 'an option';
+      return /does not take an argument/.test(error.message) ? `${option} takes no value` : `${option} needs a value`;
+    }
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument "${quoted ?? ''}" (this command takes options only)`;
+    default:
+      return error.message;
+  }
+}

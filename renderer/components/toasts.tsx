@@ -7,7 +7,10 @@ export function Toasts() {
     <div className="toasts" aria-live="polite">
       {toasts.map((toast) => (
         <div key={toast.id} className={`toast ${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
-          <span className="grow">{toast.message}</span>
+          <span className="grow">
+            {toast.message}
+            {toast.count > 1 && <span className="muted"> ×{toast.count}</span>}
+          </span>
           <button type="button" className="small" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>
             ✕
           </button>

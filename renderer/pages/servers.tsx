@@ -121,10 +121,17 @@ function ServerTable({ statuses, entries, onEdit }: { statuses: ServerStatus[]; 
               </td>
               <td>{status.tools}</td>
               <td>{replicas}</td>
-              <td className="nowrap">{status.readySince && status.state === 'ready' ? formatDuration(now - status.readySince) : '—'}</td>
+              {/* The clock of this page is read once a second: a server ready since a moment ago is not "-879 ms" up. */}
+              <td className="nowrap">{status.readySince && status.state === 'ready' ? formatDuration(Math.max(0, now - status.readySince)) : '—'}</td>
               <td>{status.restarts}</td>
               <td className="error-text" style={{ maxWidth: 320 }}>
-                {status.lastError ?? ''}
+                {/* A disabled server's last error is history, not a problem now. */}
+                {status.state !== 'disabled' && (status.lastError ?? '')}
+                {status.state === 'crash-loop' && (
+                  <div className="muted" data-recover="crash-loop">
+                    It kept crashing, so it is not restarted again: read its log (Logs page), fix the cause, then Start.
+                  </div>
+                )}
                 {(status.droppedLines ?? 0) > 0 && (
                   <div className="muted" data-dropped={status.droppedLines} title="Lines of stderr or stray stdout beyond the rate limit are counted, not kept.">
                     {status.droppedLines!.toLocaleString()} log lines dropped (too many per second)

@@ -11,7 +11,12 @@ export interface Toast {
   id: number;
   kind: 'info' | 'error';
   message: string;
+  /** The same message again while it is shown: counted, not stacked. */
+  count: number;
 }
+
+/** How long a toast stays: a note briefly, an error long enough to read (the Logs page keeps it anyway). */
+export const TOAST_MS = { info: 4000, error: 12_000 } as const;
 
 export interface AppSlice {
   connection: ConnectionState;
@@ -46,9 +51,13 @@ export function createAppSlice({ api, get, patch }: SliceContext, initial: { pag
     navigate: (page) => patch('app', { page }),
     setTheme: (theme) => patch('app', { theme }),
     toast: (kind, message) => {
+      const same = get().app.toasts.find((toast) => toast.kind === kind && toast.message === message);
       const id = nextToast++;
-      patch('app', (app) => ({ toasts: [...app.toasts.slice(-4), { id, kind, message }] }));
-      if (kind === 'info') setTimeout(() => get().app.dismissToast(id), 4000);
+      // A repeat replaces the one shown (with its count), so a failing poll does not fill the screen.
+      patch('app', (app) => ({
+        toasts: [...app.toasts.filter((toast) => toast !== same).slice(-2), { id, kind, message, count: (same?.count ?? 0) + 1 }],
+      }));
+      setTimeout(() => get().app.dismissToast(id), TOAST_MS[kind]);
     },
     dismissToast: (id) => patch('app', (app) => ({ toasts: app.toasts.filter((toast) => toast.id !== id) })),
     loadInfo: async () => {

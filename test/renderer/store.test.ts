@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HistorySummary, LogItem, ToolCallOutcome } from '../../shared/contract.ts';
 import { createAppStore, wireEvents, type AppStore } from '../../renderer/store/index.ts';
 import { MAX_LINES, trimmed } from '../../renderer/store/logs.ts';
+import { TOAST_MS } from '../../renderer/store/app.ts';
 import { status } from '../electron/main/statuses.ts';
 import { FakeBridge } from './fake-bridge.ts';
 
@@ -22,6 +23,23 @@ function setup(configure: (bridge: FakeBridge) => void = () => {}): { bridge: Fa
 
 const log = (id: number, message: string, extra: Partial<Extract<LogItem, { kind: 'log' }>> = {}): LogItem => ({ kind: 'log', id, time: 1000 + id, server: 'a', stream: 'stderr', level: 'info', message, ...extra });
 const rpc = (id: number, preview: string): LogItem => ({ kind: 'rpc', id, time: 1000 + id, server: 'a', hop: 'server', direction: 'in', session: null, method: 'tools/call', rpcId: String(id), traceId: null, preview });
+
+describe('toasts', () => {
+  it('counts a repeated message instead of stacking it, and lets errors go after a while', () => {
+    vi.useFakeTimers();
+    const { store } = setup();
+    for (let i = 0; i < 3; i++) store.getState().app.toast('error', 'Could not read the metrics: disconnected');
+    store.getState().app.toast('info', 'Saved');
+    expect(store.getState().app.toasts.map((toast) => [toast.message, toast.count])).toEqual([
+      ['Could not read the metrics: disconnected', 3],
+      ['Saved', 1],
+    ]);
+    vi.advanceTimersByTime(TOAST_MS.info);
+    expect(store.getState().app.toasts.map((toast) => toast.message)).toEqual(['Could not read the metrics: disconnected']);
+    vi.advanceTimersByTime(TOAST_MS.error);
+    expect(store.getState().app.toasts).toEqual([]);
+  });
+});
 
 describe('the servers slice', () => {
   it('takes the statuses of a servers.changed event', () => {

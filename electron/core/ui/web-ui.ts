@@ -62,8 +62,10 @@ export class WebUi implements Disposable {
     if (url.pathname === '/' && url.searchParams.has('token')) {
       const given = url.searchParams.get('token') ?? '';
       // Signed in or not, the token leaves the address bar at once.
-      const headers: Record<string, string> = { location: '/', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
-      if (this.auth.isToken(given)) headers['set-cookie'] = this.auth.signInCookie();
+      const good = this.auth.isToken(given);
+      // A wrong one is said on the sign-in page (it may be an old link from before the token was regenerated).
+      const headers: Record<string, string> = { location: good ? '/' : '/?signin=refused', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
+      if (good) headers['set-cookie'] = this.auth.signInCookie();
       response.writeHead(302, headers);
       response.end();
       return true;

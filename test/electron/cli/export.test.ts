@@ -129,6 +129,10 @@ describe('switchboard export', () => {
       [['--client', 'cursor', '--mode', 'proxy'], '--mode must be gateway or direct, not "proxy"'],
       [['--client', 'cursor', '--file', 'x.json'], '--file names the file --install merges into: add --install'],
       [['--client', 'cursor', '--url', 'localhost:7780'], '--url must be an http(s) URL, not "localhost:7780"'],
+      // Node's own parseArgs messages, in words, with the option meant.
+      [['--client', 'cursor', '--instal'], 'unknown option --instal (did you mean --install?)'],
+      [['--client'], '--client needs a value'],
+      [['--client', 'cursor', 'extra'], 'unexpected argument "extra" (this command takes options only)'],
     ];
     for (const [args, message] of cases) {
       const result = await runSwitchboard(['export', ...args, '--data-dir', dataDir]);

@@ -1,5 +1,6 @@
 // `switchboard serve` as a process: it must never leave a process behind, even when killed with -9.
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { binOf, fixture, removeTempDirs, repoRoot, tempDir } from '../../helpers/fs.ts';
@@ -111,6 +112,24 @@ describe('switchboard serve', () => {
       `exited with 1 before printing its endpoint:\n${missing} does not exist: check the path, or leave out --config to use mcp.json in the data dir\n`,
     );
     expect(fs.existsSync(missing)).toBe(false);
+  });
+
+  it('says a taken port before starting any server', async () => {
+    const dir = tempDir();
+    const marker = path.join(dir, 'started');
+    const config = path.join(dir, 'mcp.json');
+    fs.writeFileSync(config, JSON.stringify({ mcpServers: { marker: { command: process.execPath, args: ['-e', 'require("fs").writeFileSync(process.argv[1], "x")', marker] } } }));
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as net.AddressInfo).port;
+    try {
+      await expect(startServe(['--config', config, '--data-dir', path.join(dir, 'data'), '--port', String(port)])).rejects.toThrow(
+        `exited with 1 before printing its endpoint:\nport ${port} on 127.0.0.1 is in use; pick another with --port (or --port 0 for any free one)\n`,
+      );
+      expect(fs.existsSync(marker)).toBe(false);
+    } finally {
+      holder.close();
+    }
   });
 
   it('stops with a message naming the file and field when the config is invalid', async () => {

@@ -1,5 +1,6 @@
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import { SEPARATOR } from '../../../../shared/tool-names.ts';
+import { closest } from '../../base/suggest.ts';
 import type { CatalogSnapshot, Origin } from '../catalog.ts';
 import type { UpstreamPool } from '../pipeline/upstream-pool.ts';
 
@@ -41,35 +42,6 @@ export function serverOfPrefix(snapshot: CatalogSnapshot, name: string): string 
 
 /** "; did you mean X?" for a near miss (a typo, another case, the prefix forgotten), or nothing. */
 function suggestion(name: string, known: Iterable<string>): string {
-  const wanted = name.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 4)) + 1;
-  for (const candidate of known) {
-    const lower = candidate.toLowerCase();
-    if (lower.endsWith(`${SEPARATOR}${wanted}`)) return `; did you mean ${candidate}?`;
-    const distance = editDistance(wanted, lower, bestDistance);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
+  const best = closest(name, known, (wanted, candidate) => candidate.endsWith(`${SEPARATOR}${wanted}`));
   return best ? `; did you mean ${best}?` : '';
-}
-
-/** Levenshtein distance, giving up (returning `cap`) once it is certain to reach `cap`. */
-function editDistance(a: string, b: string, cap: number): number {
-  if (Math.abs(a.length - b.length) >= cap) return cap;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin >= cap) return cap;
-    previous = current;
-  }
-  return previous[b.length]!;
 }
