@@ -10,13 +10,24 @@ const UI_SCHEMA: UiSchema = { 'ui:submitButtonOptions': { norender: true } };
  * A form generated from a JSON Schema (a tool's inputSchema, an elicitation's requestedSchema) with @rjsf:
  * nested objects, arrays, enums, oneOf/anyOf, defaults and required fields. Controlled: `values` in, `onChange` out.
  */
-export function SchemaForm({ schema, values, onChange, idPrefix }: { schema: JsonObject; values: JsonObject; onChange: (values: JsonObject) => void; idPrefix: string }) {
+export function SchemaForm({
+  schema,
+  values,
+  onChange,
+  idPrefix,
+}: {
+  schema: JsonObject;
+  values: JsonObject;
+  /** `byPerson` is false for the schema's defaults filled in when the form opens. */
+  onChange: (values: JsonObject, byPerson: boolean) => void;
+  idPrefix: string;
+}) {
   const prepared = useMemo(() => prepareSchema(schema), [schema]);
   // A fresh form starts from the schema's defaults, so what runs is what the form shows.
   useEffect(() => {
     if (Object.keys(values).length > 0) return;
     const defaults = getDefaultFormState(schemaValidator, prepared, {}, prepared) as JsonObject | undefined;
-    if (defaults && Object.keys(defaults).length > 0) onChange(defaults);
+    if (defaults && Object.keys(defaults).length > 0) onChange(defaults, false);
     // Only when the schema changes: later edits are the person's.
   }, [prepared]);
   return (
@@ -26,11 +37,14 @@ export function SchemaForm({ schema, values, onChange, idPrefix }: { schema: Jso
         uiSchema={UI_SCHEMA}
         formData={values}
         validator={schemaValidator}
-        liveValidate="onBlur"
+        // No errors inside the form: one that appears or goes on blur moves what is under it, so a click on
+        // "+ Add item" after typing landed beside it; and fields nobody touched showed errors. The caller says
+        // what the schema wants, once the person has started (schemaProblems).
+        liveValidate={false}
         showErrorList={false}
         noHtml5Validate
         idPrefix={idPrefix}
-        onChange={(event) => onChange((event.formData ?? {}) as JsonObject)}
+        onChange={(event) => onChange((event.formData ?? {}) as JsonObject, true)}
         onSubmit={() => {}}
       />
     </div>

@@ -43,7 +43,7 @@ function ElicitationDialog({ request }: { request: Extract<DialogRequest, { kind
             , finish there, then press Done.
           </p>
         ) : (
-          <SchemaForm schema={schema} values={values} onChange={setValues} idPrefix="elicit" />
+          <SchemaForm schema={schema} values={values} onChange={(next) => setValues(next)} idPrefix="elicit" />
         )}
       </div>
     </Modal>

@@ -172,7 +172,7 @@ function ToolDetail({ tool }: { tool: ToolInfo }) {
           ) : (
             <>
               {draft.rawError && <p className="warn-text">The JSON does not parse ({draft.rawError}); the form shows the last good arguments.</p>}
-              <SchemaForm schema={tool.inputSchema} values={draft.values} onChange={(values) => setValues(tool.name, values)} idPrefix={`arg-${tool.name}`} />
+              <SchemaForm schema={tool.inputSchema} values={draft.values} onChange={(values, byPerson) => setValues(tool.name, values, byPerson)} idPrefix={`arg-${tool.name}`} />
             </>
           )
         ) : (
@@ -193,7 +193,8 @@ function ToolDetail({ tool }: { tool: ToolInfo }) {
           <CopyButton text={() => toJsonRpcCall(tool.name, draft.values)} label="Copy as JSON-RPC" />
           <span className="muted">Enter in a field or Ctrl+Enter runs</span>
         </div>
-        {problems.length > 0 && (
+        {/* Said once the person has started, or tried to run: not on a form nobody touched. */}
+        {problems.length > 0 && (draft.touched || run !== undefined) && (
           <p className="warn-text" role="status" style={{ margin: 0 }}>
             Not what the schema asks: {problems.slice(0, 3).join('; ')}
             {problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}. Run sends the arguments anyway.

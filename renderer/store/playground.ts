@@ -12,6 +12,8 @@ export interface Draft {
   mode: ArgumentsMode;
   /** The raw JSON does not parse (or is not an object): the form keeps the last good values. */
   rawError: string | null;
+  /** The person changed something (the schema's defaults do not count): only then does the form say what is missing. */
+  touched?: boolean;
 }
 
 /** The latest run of one tool. */
@@ -42,7 +44,8 @@ export interface PlaygroundSlice {
   setSearch(search: string): void;
   setServer(server: string): void;
   draftOf(tool: string): Draft;
-  setValues(tool: string, values: JsonObject): void;
+  /** `byPerson` false: the schema's defaults, filled in when the form opens. */
+  setValues(tool: string, values: JsonObject, byPerson?: boolean): void;
   setRaw(tool: string, raw: string): void;
   setMode(tool: string, mode: ArgumentsMode): void;
   run(tool: string): Promise<void>;
@@ -82,13 +85,13 @@ export function createPlaygroundSlice({ api, get, patch }: SliceContext): Playgr
     setSearch: (search) => patch('playground', { search }),
     setServer: (server) => patch('playground', { server }),
     draftOf: (tool) => get().playground.drafts[tool] ?? EMPTY_DRAFT,
-    setValues: (tool, values) => setDraft(tool, (draft) => ({ ...draft, values, raw: JSON.stringify(values, null, 2), rawError: null })),
+    setValues: (tool, values, byPerson = true) => setDraft(tool, (draft) => ({ ...draft, values, raw: JSON.stringify(values, null, 2), rawError: null, touched: draft.touched === true || byPerson })),
     setRaw: (tool, raw) =>
       setDraft(tool, (draft) => {
         try {
           const parsed: unknown = raw.trim() === '' ? {} : JSON.parse(raw);
           if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ...draft, raw, rawError: 'the arguments must be a JSON object' };
-          return { ...draft, raw, values: parsed as JsonObject, rawError: null };
+          return { ...draft, raw, values: parsed as JsonObject, rawError: null, touched: true };
         } catch (error) {
           return { ...draft, raw, rawError: error instanceof Error ? error.message : String(error) };
         }

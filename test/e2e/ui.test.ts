@@ -62,6 +62,7 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
           everything: { command: process.execPath, args: [everythingBin, 'stdio'] },
           flood: { command: process.execPath, args: [fixture('flood.mjs')], env: { FLOOD_LINES: '3' } },
           notes: { command: process.execPath, args: [fixture('annotated.mjs'), 'notes'] },
+          memory: { command: process.execPath, args: [binOf('@modelcontextprotocol/server-memory', 'dist/index.js')], env: { MEMORY_FILE_PATH: path.join(dataDir, 'memory.jsonl') } },
         },
       }),
     );
@@ -136,7 +137,7 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     await page.locator('tr[data-server="everything"][data-state="ready"]').waitFor({ timeout: 30_000 });
     await page.locator('tr[data-server="flood"][data-state="ready"]').waitFor({ timeout: 30_000 });
     await page.locator('tr[data-server="notes"][data-state="ready"]').waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.getByTestId('servers-ready').textContent()).toContain('3/3');
+    await expect.poll(() => page.getByTestId('servers-ready').textContent()).toContain('4/4');
   });
 
   it('moves between pages with the keyboard', async () => {
@@ -218,6 +219,29 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     await form.getByLabel(/^b\*?$/).fill('40');
     await page.keyboard.press('Control+Enter');
     await page.getByRole('region', { name: 'Result' }).filter({ hasText: '42' }).waitFor();
+  });
+
+  it("adds items to a nested list after typing in it (the click is not lost), and says what is missing only once touched", async () => {
+    await goto('playground');
+    await page.getByLabel('Search tools').fill('create_entities');
+    await page.locator('[data-tool="memory__create_entities"]').click();
+    const form = page.locator('.schema-form');
+    // Nothing typed yet: no complaint.
+    await form.waitFor();
+    expect(await page.getByText('Not what the schema asks').count()).toBe(0);
+    // The entities' own button is the outer one, last in the form (each entity has one for its observations).
+    const addEntity = form.getByRole('button', { name: 'Add item' }).last();
+    await addEntity.click();
+    const names = form.getByLabel(/^name\*?$/);
+    await names.first().fill('Ada');
+    // The click right after typing, as a person does it: it must add the second entity.
+    await addEntity.click();
+    await expect.poll(() => names.count()).toBe(2);
+    await names.nth(1).fill('Grace');
+    await addEntity.click();
+    await expect.poll(() => names.count()).toBe(3);
+    // Touched now, and the entities lack their entityType: said once, below the form.
+    await page.getByText('Not what the schema asks').waitFor();
   });
 
   it('keeps both calls in the history, the logs and the traces', async () => {
