@@ -114,13 +114,13 @@ describe('the schema form', () => {
     expect(seen.values).toEqual({ pet: 'pet-2' });
   });
 
-  it('shows what is wrong under the field once the person leaves it, not while they type', () => {
+  it('shows no errors inside the form, typing or leaving a field (nothing moves under the pointer; the line beside Run says it)', () => {
     renderForm({ type: 'object', properties: { count: { type: 'integer', title: 'Count', minimum: 1 } } });
     type(screen.getByLabelText(/^Count/), '0');
     const field = screen.getByLabelText(/^Count/).closest('.form-group') as HTMLElement;
     expect(within(field).queryByText(/less than 1/)).toBeNull();
     act(() => void fireEvent.blur(screen.getByLabelText(/^Count/)));
-    expect(within(field).getByText(/less than 1/)).toBeTruthy();
+    expect(within(field).queryByText(/less than 1/)).toBeNull();
   });
 
   it('says in sentences where arguments break the schema, for the line beside Run', () => {
