@@ -9,6 +9,7 @@ import {
   LogLevelSchema,
   LogStreamSchema,
   TraceQuerySchema,
+  type Diagnosis,
   type HealthReport,
   type LogEntry,
   type LogLevel,
@@ -431,6 +432,8 @@ const method =
 
 const none = z.undefined();
 const serverName = z.strictObject({ name: z.string().min(1).max(200) });
+/** The levels of MCP's logging/setLevel (RFC 5424's). */
+export const MCP_LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
 const id = z.string().min(1).max(100);
 const entry = z.record(z.string(), z.unknown());
 const dimension = z.number().int().min(1).max(1000);
@@ -446,6 +449,12 @@ export const METHODS = {
   'servers.start': method<null>()(serverName),
   'servers.stop': method<null>()(serverName),
   'servers.restart': method<null>()(serverName),
+  /** How long each ready replica takes to answer a ping (or why it did not). */
+  'servers.ping': method<{ replica: string; ms: number | null; error: string | null }[]>()(serverName),
+  /** `logging/setLevel` on each ready replica: the server's log messages from that level up. */
+  'servers.setLogLevel': method<null>()(z.strictObject({ name: z.string().min(1).max(200), level: z.enum(MCP_LOG_LEVELS) })),
+  /** The connection doctor: each step checked, the command to run it by hand, its last stderr lines. */
+  'servers.diagnose': method<Diagnosis>()(serverName),
 
   /** The config file's servers, secrets masked. */
   'config.get': method<ConfigView>()(none),

@@ -229,3 +229,21 @@ export const MessageRecordSchema = z.object({
 });
 /** One JSON-RPC message as it crossed the gateway. */
 export type MessageRecord = z.infer<typeof MessageRecordSchema>;
+
+/** One step of a connection check. */
+export interface DiagnosisCheck {
+  step: 'command' | 'folder' | 'url' | 'handshake' | 'ping';
+  ok: boolean;
+  detail: string;
+}
+
+/** What the connection doctor found, and how to run the server by hand. */
+export interface Diagnosis {
+  server: string;
+  state: ServerState;
+  checks: DiagnosisCheck[];
+  /** Where and what to run in a terminal to see what the server does (secrets hidden). */
+  reproduce: { cwd: string; command: string } | null;
+  /** Its last stderr lines. */
+  stderr: string[];
+}

@@ -105,7 +105,7 @@ function ToolsTab() {
 function ToolDetail({ tool }: { tool: ToolInfo }) {
   const draft = useApp((s) => s.playground.drafts[tool.name] ?? EMPTY_DRAFT);
   const run = useApp((s) => s.playground.runs[tool.name]);
-  const { setValues, setRaw, setMode, run: runTool, cancel } = useApp((s) => s.playground);
+  const { setValues, setRaw, setMode, run: runTool, cancel, setTimeout: setTimeoutOf } = useApp((s) => s.playground);
   const noFields = hasNoFields(tool.inputSchema);
   const problems = useMemo(() => (draft.rawError ? [] : schemaProblems(tool.inputSchema, draft.values)), [tool.inputSchema, draft.values, draft.rawError]);
   return (
@@ -190,6 +190,20 @@ function ToolDetail({ tool }: { tool: ToolInfo }) {
               Cancel
             </button>
           )}
+          <label className="row muted" title="This call's own deadline; empty: the server's timeoutMs">
+            Timeout
+            <input
+              type="number"
+              min={0.1}
+              step={0.1}
+              style={{ width: 72 }}
+              aria-label="Timeout in seconds"
+              placeholder="server's"
+              value={draft.timeoutSeconds ?? ''}
+              onChange={(event) => setTimeoutOf(tool.name, event.target.value === '' ? undefined : Number(event.target.value))}
+            />
+            s
+          </label>
           <CopyButton text={() => toJsonRpcCall(tool.name, draft.values)} label="Copy as JSON-RPC" />
           <span className="muted">Enter in a field or Ctrl+Enter runs</span>
         </div>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ServerEntryView } from '../../shared/contract.ts';
 import type { ServerStatus } from '../../shared/model.ts';
 import { Badge, formatDuration, useNow } from '../components/common.tsx';
+import { ServerDetail } from './server-detail.tsx';
 import { useApp } from '../store/index.ts';
 import type { ServerAction } from '../store/servers.ts';
 import { ImportDialog } from './import-dialog.tsx';
@@ -81,7 +82,11 @@ function ServerTable({ statuses, entries, onEdit }: { statuses: ServerStatus[]; 
     if (action === 'remove' && !confirm(`Remove ${name} from mcp.json? Its process stops.`)) return;
     void act(action, name);
   };
+  const [detail, setDetail] = useState<string | null>(null);
+  const detailStatus = detail ? statuses.find((status) => status.name === detail) : undefined;
   return (
+    <>
+    {detailStatus && <ServerDetail status={detailStatus} onClose={() => setDetail(null)} />}
     <table className="grid" aria-label="Servers">
       <thead>
         <tr>
@@ -158,6 +163,9 @@ function ServerTable({ statuses, entries, onEdit }: { statuses: ServerStatus[]; 
                   <button type="button" className="small" disabled={!!pending} onClick={() => run(disabled ? 'enable' : 'disable', status.name)}>
                     {disabled ? 'Enable' : 'Disable'}
                   </button>
+                  <button type="button" className="small" title="Why it does (not) connect, ping, its log level and lines" onClick={() => setDetail(status.name)}>
+                    Details
+                  </button>
                   {entry && (
                     <button type="button" className="small" onClick={() => onEdit(entry)}>
                       Edit
@@ -186,6 +194,7 @@ function ServerTable({ statuses, entries, onEdit }: { statuses: ServerStatus[]; 
         })}
       </tbody>
     </table>
+    </>
   );
 }
 

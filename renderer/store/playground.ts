@@ -14,6 +14,8 @@ export interface Draft {
   rawError: string | null;
   /** The person changed something (the schema's defaults do not count): only then does the form say what is missing. */
   touched?: boolean;
+  /** This call's own deadline in seconds (the server's timeoutMs otherwise). */
+  timeoutSeconds?: number;
 }
 
 /** The latest run of one tool. */
@@ -48,6 +50,8 @@ export interface PlaygroundSlice {
   setValues(tool: string, values: JsonObject, byPerson?: boolean): void;
   setRaw(tool: string, raw: string): void;
   setMode(tool: string, mode: ArgumentsMode): void;
+  /** A deadline for this tool's calls from the playground; undefined: the server's own. */
+  setTimeout(tool: string, seconds: number | undefined): void;
   run(tool: string): Promise<void>;
   cancel(tool: string): Promise<void>;
   onProgress(payload: { callId: string; progress: number; total?: number; message?: string }): void;
@@ -96,6 +100,7 @@ export function createPlaygroundSlice({ api, get, patch }: SliceContext): Playgr
           return { ...draft, raw, rawError: error instanceof Error ? error.message : String(error) };
         }
       }),
+    setTimeout: (tool, seconds) => setDraft(tool, (draft) => ({ ...draft, timeoutSeconds: seconds !== undefined && seconds > 0 ? seconds : undefined })),
     setMode: (tool, mode) =>
       setDraft(tool, (draft) => {
         // Back to the form from JSON that does not parse: keep the text, the form shows the last good values.
@@ -113,7 +118,8 @@ export function createPlaygroundSlice({ api, get, patch }: SliceContext): Playgr
       setRun(tool, () => ({ callId, startedAt: Date.now(), running: true, progress: null, outcome: null, error: null }));
       try {
         const as = get().playground.as;
-        const outcome = await call(api, 'tools.call', { callId, name: tool, arguments: draft.values, ...(as ? { as } : {}) });
+        const timeoutMs = draft.timeoutSeconds !== undefined ? Math.round(draft.timeoutSeconds * 1000) : undefined;
+        const outcome = await call(api, 'tools.call', { callId, name: tool, arguments: draft.values, ...(as ? { as } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
         setRun(tool, (run) => (run?.callId === callId ? { ...run, running: false, outcome } : run!));
       } catch (error) {
         const apiError: ApiError = error instanceof CallError ? error.error : { code: 'failed', message: String(error) };

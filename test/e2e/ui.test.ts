@@ -244,6 +244,32 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     await page.getByText('Not what the schema asks').waitFor();
   });
 
+  it("checks a server on its Details: the connection doctor's steps, the command to run it by hand, ping, its log level", async () => {
+    await goto('servers');
+    await page.locator('tr[data-server="everything"]').getByRole('button', { name: 'Details' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Server everything' });
+    for (const step of ['command', 'folder', 'handshake', 'ping']) await dialog.locator(`[data-check="${step}"][data-ok="true"]`).waitFor();
+    expect(await dialog.getByLabel('Command to reproduce').textContent()).toContain(everythingBin);
+    await dialog.getByRole('button', { name: 'Ping' }).click();
+    await expect.poll(() => dialog.getByTestId('ping-result').textContent()).toMatch(/^everything: \d+\.\d ms$/);
+    await dialog.getByLabel('Log level').selectOption('debug');
+    await page.getByRole('status').filter({ hasText: 'everything now sends its log messages from debug up' }).waitFor();
+    await page.keyboard.press('Escape');
+    // Each server has its own.
+    await page.locator('tr[data-server="notes"]').getByRole('button', { name: 'Details' }).click();
+    await page.getByRole('dialog', { name: 'Server notes' }).locator('[data-check="handshake"][data-ok="true"]').waitFor();
+    await page.keyboard.press('Escape');
+  });
+
+  it('gives one call its own timeout in the playground', async () => {
+    await goto('playground');
+    await page.getByLabel('Search tools').fill('notes__slow');
+    await page.locator('[data-tool="notes__slow"]').click();
+    await page.getByLabel('Timeout in seconds').fill('0.3');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('region', { name: 'Result' }).filter({ hasText: /0\.3 s|timed out|did not answer/i }).waitFor({ timeout: 5000 });
+  });
+
   it('keeps both calls in the history, the logs and the traces', async () => {
     await goto('playground');
     await page.getByRole('tab', { name: 'History' }).click();

@@ -209,6 +209,12 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
   const { app, host } = service;
   const store = app.store;
   const supervisor = app.supervisor;
+  /** A configured server's replicas; an unknown name is a not-found failure. */
+  const replicasOf = (name: string) => {
+    const replicas = supervisor.replicas(name);
+    if (replicas.length === 0) throw new ApiFailure('not-found', `no server named "${name}" in the config`);
+    return replicas;
+  };
 
   const exportFor = (client: (typeof CLIENT_IDS)[number], mode: 'gateway' | 'direct', as: string | undefined, mint: boolean, installed?: Record<string, unknown>) => {
     let options: ExportOptions;
@@ -263,6 +269,29 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
     'servers.start': ({ name }) => (supervisor.start(name), null),
     'servers.stop': async ({ name }) => (await supervisor.stop(name), null),
     'servers.restart': async ({ name }) => (await supervisor.restart(name), null),
+    'servers.ping': async ({ name }) => {
+      const replicas = replicasOf(name);
+      return Promise.all(
+        replicas.map(async (replica) => {
+          try {
+            return { replica: replica.name, ms: await replica.ping(), error: null };
+          } catch (error) {
+            return { replica: replica.name, ms: null, error: error instanceof Error ? error.message : String(error) };
+          }
+        }),
+      );
+    },
+    'servers.setLogLevel': async ({ name, level }) => {
+      const ready = replicasOf(name).filter((replica) => replica.currentState === 'ready');
+      if (ready.length === 0) throw new ApiFailure('unavailable', `"${name}" is not ready: start it first`);
+      try {
+        await Promise.all(ready.map((replica) => replica.setLogLevel(level)));
+      } catch (error) {
+        throw new ApiFailure('failed', error instanceof Error ? error.message : String(error));
+      }
+      return null;
+    },
+    'servers.diagnose': async ({ name }) => replicasOf(name)[0]!.diagnose(),
 
     'config.get': () => configView(app.config),
     'config.validateServer': ({ name, entry, replacing }) => ({ problems: validateServer(app.config, name, entry, replacing) }),

@@ -1,13 +1,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
-import { Client, StreamableHTTPClientTransport, type ClientCapabilities, type Prompt, type Resource, type ResourceTemplateType, type Tool, type Transport } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport, type ClientCapabilities, type Prompt, type Resource, type ResourceTemplateType, type Tool, type Transport, type LoggingLevel } from '@modelcontextprotocol/client';
 import { isToolAllowed } from '../config/tool-filter.ts';
 import { Redactor, secretsInArgs } from '../base/redactor.ts';
 import { Heartbeat, NotificationsFirst } from '../base/transport-decorator.ts';
 import { isolatingFetch } from './isolating-fetch.ts';
 import { withStreamedJson } from './streamed-json.ts';
 import { CompleteResults } from './complete-results.ts';
-import type { ServerState, ServerStatus, StateReason, StatusChange } from '../../../shared/model.ts';
+import type { Diagnosis, DiagnosisCheck, ServerState, ServerStatus, StateReason, StatusChange } from '../../../shared/model.ts';
 import type { ServerConfig } from '../config/schema.ts';
 import { Emitter, type Event } from '../base/event.ts';
 import type { Disposable } from '../base/lifecycle.ts';
@@ -193,6 +193,59 @@ export class ManagedServer implements Disposable {
   clientFor(era: 'legacy' | 'modern'): Client | undefined {
     if (this.state !== 'ready' || !this.run) return undefined;
     return era === 'legacy' ? (this.run.legacy ?? this.run.client) : this.run.client;
+  }
+
+  /** How long the server takes to answer a ping now (ms); throws with the reason when it is not ready or does not answer. */
+  async ping(timeoutMs = 5000): Promise<number> {
+    const client = this.client;
+    if (!client) throw new Error(`"${this.name}" is ${this.state}: start it first`);
+    const started = performance.now();
+    await client.ping({ timeout: timeoutMs });
+    return performance.now() - started;
+  }
+
+  /** Asks the server to send its log messages from `level` up (`logging/setLevel`), if it has logging. */
+  async setLogLevel(level: LoggingLevel): Promise<void> {
+    const client = this.client;
+    if (!client) throw new Error(`"${this.name}" is ${this.state}: start it first`);
+    if (!client.getServerCapabilities()?.logging) throw new Error(`"${this.name}" does not offer logging (it did not declare the capability), so it has no level to set`);
+    await client.setLoggingLevel(level);
+  }
+
+  /**
+   * Why the server does (not) connect, step by step, as a person would check it: the command found on PATH (or the
+   * URL), its folder, the handshake, a ping; and the exact command to run it by hand (secrets hidden).
+   */
+  async diagnose(): Promise<Diagnosis> {
+    const checks: DiagnosisCheck[] = [];
+    const config = this.configValue;
+    let reproduce: Diagnosis['reproduce'] = null;
+    if (config.url !== undefined) {
+      checks.push({ step: 'url', ok: true, detail: `reached over Streamable HTTP at ${this.remoteUrl?.href ?? config.url}` });
+    } else {
+      try {
+        const prepared = await this.prepareLaunch();
+        const options = prepared.spawnArgs[2] as { cwd: string };
+        checks.push({ step: 'command', ok: true, detail: `found: ${this.redact(String(prepared.spawnArgs[0]))}` });
+        checks.push({ step: 'folder', ok: true, detail: `runs in ${options.cwd}` });
+        reproduce = { cwd: options.cwd, command: this.redact(prepared.commandLine) };
+      } catch (error) {
+        const step = /cwd .* does not exist/.test(errorMessage(error)) ? 'folder' : 'command';
+        checks.push({ step, ok: false, detail: this.redact(errorMessage(error)) });
+      }
+    }
+    if (this.state === 'ready') {
+      const status = this.status();
+      checks.push({ step: 'handshake', ok: true, detail: `answered the MCP handshake (${status.tools} tools, ${status.resources} resources, ${status.prompts} prompts)` });
+      try {
+        checks.push({ step: 'ping', ok: true, detail: `answered a ping in ${(await this.ping()).toFixed(1)} ms` });
+      } catch (error) {
+        checks.push({ step: 'ping', ok: false, detail: `no answer to a ping: ${errorMessage(error)}` });
+      }
+    } else {
+      checks.push({ step: 'handshake', ok: false, detail: this.lastError ?? `it is ${this.state}` });
+    }
+    return { server: this.name, state: this.state, checks, reproduce, stderr: [...this.recentStderr].slice(-10) };
   }
 
   /** The last stderr lines of the current (or last) process. */
@@ -715,3 +768,4 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   clearTimeout(timer);
   return result;
 }
+
