@@ -287,6 +287,8 @@ export const LogFilterSchema = z.strictObject({
   text: z.string().max(500).optional(),
   since: z.number().optional(),
   until: z.number().optional(),
+  /** Only the notifications servers sent (progress, log messages, list and resource changes): the Playground's pane. */
+  notifications: z.boolean().optional(),
 });
 /** A filter of the Logs page. */
 export type LogFilter = z.infer<typeof LogFilterSchema>;
@@ -661,6 +663,7 @@ export const SESSION_PATH = '/api/session';
 /** True when a log item passes a filter: the same rule the store query applies, for live lines. */
 export function matchesLogFilter(item: LogItem, filter: LogFilter): boolean {
   const source = filter.source ?? 'all';
+  if (filter.notifications && (item.kind !== 'rpc' || item.hop !== 'server' || item.direction !== 'in' || !item.method?.startsWith('notifications/'))) return false;
   if (source === 'logs' && item.kind !== 'log') return false;
   if (source === 'rpc' && item.kind !== 'rpc') return false;
   if (filter.server !== undefined && item.server !== filter.server) return false;

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { toJsonRpcCall, type HistoryEntry, type PromptInfo, type PromptRendered, type ResourceContents, type ToolInfo } from '../../shared/contract.ts';
+import { toJsonRpcCall, type HistoryEntry, type LogItem, type PromptInfo, type PromptRendered, type ResourceContents, type ToolInfo } from '../../shared/contract.ts';
 import { useBridge } from '../components/bridge-context.tsx';
 import { Badge, CopyButton, formatDuration, formatTime, JsonView, moveFocusInList, ServerFilter } from '../components/common.tsx';
 import { hasNoFields, SchemaForm, schemaProblems } from '../components/schema-form.tsx';
@@ -12,6 +12,7 @@ const TABS: { id: PlaygroundTab; label: string }[] = [
   { id: 'tools', label: 'Tools' },
   { id: 'resources', label: 'Resources' },
   { id: 'prompts', label: 'Prompts' },
+  { id: 'notifications', label: 'Notifications' },
   { id: 'history', label: 'History' },
 ];
 
@@ -38,6 +39,7 @@ export function PlaygroundPage() {
         {tab === 'tools' && <ToolsTab />}
         {tab === 'resources' && <ResourcesTab />}
         {tab === 'prompts' && <PromptsTab />}
+        {tab === 'notifications' && <NotificationsTab />}
         {tab === 'history' && <HistoryTab />}
       </div>
     </>
@@ -427,6 +429,75 @@ function PromptDetail({ prompt }: { prompt: PromptInfo }) {
       )}
     </div>
   );
+}
+
+/**
+ * Everything the servers sent of their own accord (progress, log messages, list and resource changes), newest
+ * last, as the MCP Inspector's notifications pane shows it; read from the recorded messages every 2 s.
+ */
+function NotificationsTab() {
+  const bridge = useBridge();
+  const attempt = useApp((s) => s.app.attempt);
+  const servers = useApp((s) => s.servers.statuses);
+  const [server, setServer] = useState<string | undefined>(undefined);
+  const [items, setItems] = useState<LogItem[]>([]);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [body, setBody] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    const load = () =>
+      void attempt('read the notifications', () => call(bridge, 'logs.query', { filter: { source: 'rpc', notifications: true, ...(server ? { server } : {}) }, limit: 500 })).then(
+        (page) => live && page && setItems(page.items),
+      );
+    load();
+    const timer = setInterval(load, 2000);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [bridge, attempt, server]);
+  useEffect(() => {
+    setBody(null);
+    if (selected === null) return;
+    void attempt('read the notification', () => call(bridge, 'logs.message', { id: selected })).then((message) => message && setBody(message.body));
+  }, [bridge, attempt, selected]);
+  return (
+    <div className="split">
+      <div className="list-pane">
+        <div className="filters row">
+          <ServerFilter names={servers.map((status) => status.name)} value={server} onChange={setServer} />
+          <span className="muted grow">{items.length} notifications</span>
+        </div>
+        <ul aria-label="Notifications" role="listbox" onKeyDown={moveFocusInList}>
+          {items.map((item) =>
+            item.kind === 'rpc' ? (
+              <li key={item.id}>
+                <button type="button" role="option" aria-selected={selected === item.id} data-notification={item.method} onClick={() => setSelected(item.id)}>
+                  <span className="item-name">
+                    <span className="ellipsis mono">{item.method}</span>
+                  </span>
+                  <span className="item-desc">
+                    {formatTime(item.time)} · {item.server} · {item.preview}
+                  </span>
+                </button>
+              </li>
+            ) : null,
+          )}
+          {items.length === 0 && <li className="muted" style={{ padding: 10 }}>No notifications yet: a server sends them while it works (progress, log messages) or when its lists change.</li>}
+        </ul>
+      </div>
+      <div className="detail-pane">{body ? <JsonView value={parsedOrText(body)} label="Notification" /> : <p className="muted">Pick a notification to see it whole.</p>}</div>
+    </div>
+  );
+}
+
+/** A recorded body as JSON, or as the text it is (a placeholder for what could not be kept). */
+function parsedOrText(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
 }
 
 function HistoryTab() {

@@ -3,7 +3,7 @@ import { call, CallError } from './call.ts';
 import type { SliceContext } from './types.ts';
 
 export type ArgumentsMode = 'form' | 'json';
-export type PlaygroundTab = 'tools' | 'resources' | 'prompts' | 'history';
+export type PlaygroundTab = 'tools' | 'resources' | 'prompts' | 'notifications' | 'history';
 
 /** The arguments being edited for one tool: the form's values and the raw JSON, kept in step. */
 export interface Draft {

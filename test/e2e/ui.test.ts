@@ -497,6 +497,13 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
       await page.locator(`tr[data-trace="${exported.traceId}"]`).click();
       const events = page.getByRole('list', { name: 'Events of upstream tools/call' });
       await expect.poll(() => events.textContent()).toMatch(/progress 1\/2.*progress 2\/2/);
+
+      // The same progress in the Playground's notifications pane, whole on selection.
+      await goto('playground');
+      await page.getByRole('tab', { name: 'Notifications' }).click();
+      const notification = page.getByRole('listbox', { name: 'Notifications' }).locator('[data-notification="notifications/progress"]').last();
+      await notification.click();
+      await page.locator('.detail-pane').filter({ hasText: 'progressToken' }).waitFor();
     } finally {
       await admin.close();
       await receiver.close();

@@ -9,7 +9,7 @@ import type { MessagePreview } from '../store/traces.ts';
  */
 export function queryLogPage(store: Store, filter: LogFilter, before: LogCursor | undefined, limit = 500): LogPage {
   const source = filter.source ?? 'all';
-  const wantLogs = source !== 'rpc' && before?.log !== 0;
+  const wantLogs = source !== 'rpc' && !filter.notifications && before?.log !== 0;
   // Messages have no stream and no level: a filter on the stream leaves them out.
   const wantRpc = source !== 'logs' && filter.stream === undefined && before?.rpc !== 0;
   const logs: LogItem[] = wantLogs
@@ -34,7 +34,7 @@ export function queryLogPage(store: Store, filter: LogFilter, before: LogCursor 
 }
 
 function queryMessages(store: Store, filter: LogFilter, beforeId: number | undefined, limit: number): LogItem[] {
-  return store.traces.messagePreviews({ server: filter.server, text: filter.text, since: filter.since, until: filter.until, beforeId, limit }).map(rpcItem);
+  return store.traces.messagePreviews({ server: filter.server, text: filter.text, since: filter.since, until: filter.until, beforeId, limit, ...(filter.notifications ? { notifications: true } : {}) }).map(rpcItem);
 }
 
 export function logItem(entry: LogEntry): LogItem {

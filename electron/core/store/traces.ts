@@ -177,9 +177,11 @@ export class TraceBook implements Disposable {
   }
 
   /** Message previews matching every filter given, newest last: the newest `limit` before `beforeId`. */
-  messagePreviews(query: { server?: string; text?: string; since?: number; until?: number; beforeId?: number; limit: number }): MessagePreview[] {
+  messagePreviews(query: { server?: string; text?: string; since?: number; until?: number; beforeId?: number; limit: number; notifications?: boolean }): MessagePreview[] {
     this.flush();
     const where = new Conditions().equal('server', query.server).contains('body', query.text).atLeast('time', query.since).atMost('time', query.until).below('id', query.beforeId);
+    // What servers sent of their own accord (the Playground's notifications pane).
+    if (query.notifications) where.add("hop = 'server' AND direction = 'in' AND method LIKE 'notifications/%'");
     const rows = this.db.prepare(`SELECT ${PREVIEW_COLUMNS} FROM messages ${where.sql} ORDER BY id DESC LIMIT ?`).all(...where.params, query.limit) as (MessageRow & { preview: string })[];
     return rows.reverse().map((row) => ({ ...withoutBody(toMessage({ ...row, body: '' })), preview: row.preview }));
   }
