@@ -76,8 +76,34 @@ function ToolResultView({ outcome }: { outcome: ToolCallOutcome }) {
   );
 }
 
-/** One content block: text (JSON and Markdown recognised), image, audio, embedded resource, resource link. */
+/** One content block, with its annotations (who it is for, its priority) when the server gave any. */
 export function ContentView({ block }: { block: ContentBlock }) {
+  const annotations = (block as { annotations?: { audience?: string[]; priority?: number; lastModified?: string } }).annotations;
+  if (!annotations || (annotations.audience === undefined && annotations.priority === undefined && annotations.lastModified === undefined)) return <ContentBody block={block} />;
+  return (
+    <div data-annotated="true">
+      <div className="row wrap muted" aria-label="Annotations" style={{ fontSize: '0.85em' }}>
+        {annotations.audience && <span className="badge">for {annotations.audience.join(' and ')}</span>}
+        {annotations.priority !== undefined && <span className="badge">priority {annotations.priority}</span>}
+        {annotations.lastModified && <span className="badge">modified {annotations.lastModified}</span>}
+      </div>
+      <ContentBody block={block} />
+    </div>
+  );
+}
+
+/** A picture at its size, or enlarged to the pane on a click (a 20×20 icon is unreadable as it is). */
+function ImageView({ src, alt }: { src: string; alt: string }) {
+  const [large, setLarge] = useState(false);
+  return (
+    <button type="button" className="image-button" aria-pressed={large} aria-label={`${alt}: ${large ? 'show at its own size' : 'enlarge'}`} onClick={() => setLarge(!large)}>
+      <img alt={alt} src={src} className={large ? 'enlarged' : undefined} />
+    </button>
+  );
+}
+
+/** One content block: text (JSON and Markdown recognised), image, audio, embedded resource, resource link. */
+function ContentBody({ block }: { block: ContentBlock }) {
   switch (block.type) {
     case 'text':
       return (
@@ -88,8 +114,8 @@ export function ContentView({ block }: { block: ContentBlock }) {
     case 'image':
       return (
         <div className="result-block" data-content="image">
-          <img alt="Image result" src={`data:${block.mimeType};base64,${block.data}`} />
-          <div className="muted">{block.mimeType}</div>
+          <ImageView alt="Image result" src={`data:${block.mimeType};base64,${block.data}`} />
+          <div className="muted">{block.mimeType} · click to enlarge</div>
         </div>
       );
     case 'audio':
@@ -161,7 +187,7 @@ export function ResourceContentsView({ contents }: { contents: ResourceContents 
   if (contents.blob !== undefined) {
     const text = isTextual(contents.mimeType) ? decodeBase64Text(contents.blob) : undefined;
     if (text !== undefined) return <TextView text={text} />;
-    if (contents.mimeType?.startsWith('image/')) return <img alt={contents.uri} src={`data:${contents.mimeType};base64,${contents.blob}`} />;
+    if (contents.mimeType?.startsWith('image/')) return <ImageView alt={contents.uri} src={`data:${contents.mimeType};base64,${contents.blob}`} />;
     if (contents.mimeType?.startsWith('audio/')) return <audio controls src={`data:${contents.mimeType};base64,${contents.blob}`} />;
     return (
       <p className="muted">

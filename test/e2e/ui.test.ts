@@ -261,6 +261,22 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     await page.keyboard.press('Escape');
   });
 
+  it("shows a result's annotations (who it is for, its priority) and enlarges a small image on a click", async () => {
+    await goto('playground');
+    await page.getByLabel('Search tools').fill('get-annotated-message');
+    await page.locator('[data-tool="everything__get-annotated-message"]').click();
+    await page.getByRole('button', { name: 'JSON', exact: true }).click();
+    await page.getByLabel('Arguments as JSON').fill('{"messageType": "error", "includeImage": true}');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const result = page.getByRole('region', { name: 'Result' });
+    await result.getByLabel('Annotations').first().waitFor();
+    expect(await result.getByLabel('Annotations').first().textContent()).toMatch(/for user|for assistant|priority/);
+    const image = result.locator('[data-content="image"] img');
+    const small = (await image.boundingBox())!.width;
+    await result.getByRole('button', { name: 'Image result: enlarge' }).click();
+    await expect.poll(async () => (await image.boundingBox())!.width).toBeGreaterThan(small * 4);
+  });
+
   it('gives one call its own timeout in the playground', async () => {
     await goto('playground');
     await page.getByLabel('Search tools').fill('notes__slow');
