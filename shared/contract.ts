@@ -263,6 +263,8 @@ export type LogItem =
       hop: MessageRecord['hop'];
       direction: MessageRecord['direction'];
       session: string | null;
+      /** The session's client as a person knows it (`claude-code (as cursor)`), while its session is open. */
+      client?: string;
       method: string | null;
       rpcId: string | null;
       traceId: string | null;

@@ -177,7 +177,9 @@ function LogList() {
               onClick={() => void select(item)}
             >
               <span className="time">{formatTime(item.time)}</span>
-              <span className="server">{item.server ?? (item.kind === 'rpc' ? (item.session ?? 'client') : 'switchboard')}</span>
+              <span className="server" title={item.kind === 'rpc' && item.session ? `session ${item.session}` : undefined}>
+                {item.server ?? (item.kind === 'rpc' ? (item.client ?? (item.session ? `session ${item.session.slice(0, 8)}` : 'client')) : 'switchboard')}
+              </span>
               <span className="kind">{item.kind === 'log' ? `${item.stream}${item.level !== 'info' ? ` ${item.level}` : ''}` : `${item.hop} ${item.direction === 'in' ? '→' : '←'}`}</span>
               <span className="message">{item.kind === 'log' ? item.message : `${item.method ?? (item.preview.includes('"error"') ? 'error' : 'result')}${item.rpcId ? ` #${item.rpcId}` : ''}  ${item.preview}`}</span>
             </div>

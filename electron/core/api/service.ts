@@ -75,7 +75,7 @@ export class ApiService implements Disposable {
     this.disposables.add(app.config.onDidFail((error) => this.broadcast('config.changed', { problems: [...error.problems] })));
     this.disposables.add(app.store.logs.onDidAppend((entries) => this.queueTail(entries.map(logItem))));
     // New messages and traces come as events from the store's writes: the window needs no poll.
-    this.disposables.add(app.store.traces.onDidAppendMessages((messages) => this.queueTail(messages.map(rpcItem))));
+    this.disposables.add(app.store.traces.onDidAppendMessages((messages) => this.queueTail(this.named(messages.map(rpcItem)))));
     this.disposables.add(app.store.traces.onDidAppendSpans(() => this.scheduleTraces()));
     // A call waiting for a person: every window shows it (and an answer in one closes it in the others).
     this.disposables.add(app.access.approvals.onDidChange((approvals) => {
@@ -144,6 +144,16 @@ export class ApiService implements Disposable {
       this.tracesTimer = undefined;
       if (!this.disposed) this.broadcast('traces.appended', { latest: ++this.traceBatches });
     }, TAIL_FLUSH_MS);
+  }
+
+  /** Messages of a client session named by its client (open sessions only), not by a bare UUID. */
+  named(items: LogItem[]): LogItem[] {
+    const sessions = this.app.gateway.sessions;
+    return items.map((item) => {
+      if (item.kind !== 'rpc' || item.session === null) return item;
+      const client = sessions.describe(item.session);
+      return client ? { ...item, client } : item;
+    });
   }
 
   dispose(): void {
@@ -336,7 +346,10 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
     },
     'history.clear': () => (service.history.clear(), null),
 
-    'logs.query': ({ filter, before, limit }) => queryLogPage(store, filter, before, limit),
+    'logs.query': ({ filter, before, limit }) => {
+      const page = queryLogPage(store, filter, before, limit);
+      return { ...page, items: service.named(page.items) };
+    },
     'logs.message': ({ id }) => {
       const message = store.traces.getMessage(id);
       if (!message) throw new ApiFailure('not-found', `message ${id} is no longer stored (retention)`);
@@ -359,7 +372,7 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
       endpoint: host.endpoint(),
       token: host.token(),
       tokenFromEnv: host.tokenFromEnv,
-      sessions: recentSessions(store),
+      sessions: recentSessions(store, Date.now(), 'playground-', (session) => app.gateway.sessions.identity(session) !== undefined),
       clients: CLIENT_IDS.map((id) => {
         const file = clientConfigPath(id, host.platform);
         return { id, label: DIALECTS[id].label, file, exists: fs.existsSync(file) };

@@ -67,6 +67,15 @@ export class DownstreamSessions {
     if (session) this.sessions.set(id, { ...session, identity, scope: this.scopes(identity) });
   }
 
+  /** How to name a legacy session's client for a person: its own name (clientInfo), and as which Switchboard client. */
+  describe(id: string): string | undefined {
+    const session = this.sessions.get(id);
+    if (!session) return undefined;
+    const own = session.server.getClientVersion()?.name;
+    const as = session.identity.admin ? undefined : session.identity.client;
+    return own && as && own !== as ? `${own} (as ${as})` : (own ?? as);
+  }
+
   /** The client of a legacy session. */
   identity(id: string): Identity | undefined {
     return this.sessions.get(id)?.identity;
