@@ -3,6 +3,7 @@ import { CLIENT_NAME, ProfileSchema, type Profile } from '../../shared/access.ts
 import type { AccessClient } from '../../shared/contract.ts';
 import { CopyButton, formatTime, Modal } from '../components/common.tsx';
 import { useApp } from '../store/index.ts';
+import { useShallow } from 'zustand/react/shallow';
 
 const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
 
@@ -30,7 +31,7 @@ function usageText(client: AccessClient): string {
 export function AccessSection() {
   const clients = useApp((s) => s.access.clients);
   const fresh = useApp((s) => s.access.fresh);
-  const { refresh, add, rotate, revoke, remove, dismissFresh } = useApp((s) => s.access);
+  const { refresh, add, rotate, revoke, remove, dismissFresh } = useApp(useShallow((s) => ({ refresh: s.access.refresh, add: s.access.add, rotate: s.access.rotate, revoke: s.access.revoke, remove: s.access.remove, dismissFresh: s.access.dismissFresh })));
   const [name, setName] = useState('');
   const [servers, setServers] = useState('');
   const [tools, setTools] = useState('');

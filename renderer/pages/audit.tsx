@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { AUDIT_DECISIONS, type AuditDecision, type AuditEntry } from '../../shared/access.ts';
 import { Badge, formatDuration, formatTime } from '../components/common.tsx';
 import { useApp } from '../store/index.ts';
+import { useShallow } from 'zustand/react/shallow';
 
 /** Which badge a decision wears: refusals stand out. */
 const DECISION_KIND: Record<AuditDecision, string> = { allowed: 'ok', approved: 'ok', denied: 'error', limited: 'tool-error' };
@@ -14,7 +15,7 @@ export function AuditPage() {
   const entries = useApp((s) => s.access.audit);
   const filter = useApp((s) => s.access.auditFilter);
   const clients = useApp((s) => s.access.clients);
-  const { loadAudit, refresh } = useApp((s) => s.access);
+  const { loadAudit, refresh } = useApp(useShallow((s) => ({ loadAudit: s.access.loadAudit, refresh: s.access.refresh })));
   useEffect(() => {
     void loadAudit();
     void refresh();

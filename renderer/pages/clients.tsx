@@ -3,13 +3,14 @@ import type { ClientTarget } from '../../shared/contract.ts';
 import { CopyButton, copyText, formatTime } from '../components/common.tsx';
 import { useApp } from '../store/index.ts';
 import { AccessSection } from './access-section.tsx';
+import { useShallow } from 'zustand/react/shallow';
 
 const TOKEN_MASK = '•'.repeat(24);
 
 export function ClientsPage() {
   const info = useApp((s) => s.clients.info);
   const mode = useApp((s) => s.clients.mode);
-  const { refresh, setMode, regenerateToken, loadExport } = useApp((s) => s.clients);
+  const { refresh, setMode, regenerateToken, loadExport } = useApp(useShallow((s) => ({ refresh: s.clients.refresh, setMode: s.clients.setMode, regenerateToken: s.clients.regenerateToken, loadExport: s.clients.loadExport })));
   const [revealed, setRevealed] = useState(false);
   useEffect(() => {
     void refresh();

@@ -5,6 +5,7 @@ import type { LogItem, LogSource } from '../../shared/contract.ts';
 import { formatTime, JsonView, ServerFilter, useDebounced } from '../components/common.tsx';
 import { useApp } from '../store/index.ts';
 import { keyOf } from '../store/logs.ts';
+import { useShallow } from 'zustand/react/shallow';
 
 const ROW = 22;
 
@@ -101,7 +102,7 @@ function LogList() {
   const paused = useApp((s) => s.logs.paused || s.logs.detached);
   const selected = useApp((s) => s.logs.selected);
   const loading = useApp((s) => s.logs.loading);
-  const { loadOlder, select } = useApp((s) => s.logs);
+  const { loadOlder, select } = useApp(useShallow((s) => ({ loadOlder: s.logs.loadOlder, select: s.logs.select })));
   const parent = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   const firstKey = useRef<string | undefined>(undefined);

@@ -7,6 +7,7 @@ import { call } from '../store/call.ts';
 import { useApp } from '../store/index.ts';
 import { EMPTY_DRAFT, type PlaygroundTab } from '../store/playground.ts';
 import { ContentView, ResourceContentsView, ResultView } from './result-view.tsx';
+import { useShallow } from 'zustand/react/shallow';
 
 const TABS: { id: PlaygroundTab; label: string }[] = [
   { id: 'tools', label: 'Tools' },
@@ -61,7 +62,7 @@ function ToolsTab() {
   const search = useApp((s) => s.playground.search);
   const server = useApp((s) => s.playground.server);
   const selected = useApp((s) => s.playground.selected);
-  const { setSearch, setServer, select } = useApp((s) => s.playground);
+  const { setSearch, setServer, select } = useApp(useShallow((s) => ({ setSearch: s.playground.setSearch, setServer: s.playground.setServer, select: s.playground.select })));
   const asView = useApp((s) => s.playground.asView);
   const servers = useMemo(() => [...new Set(tools.map((tool) => tool.server))].sort(), [tools]);
   const shown = useMemo(() => {
@@ -107,7 +108,7 @@ function ToolsTab() {
 function ToolDetail({ tool }: { tool: ToolInfo }) {
   const draft = useApp((s) => s.playground.drafts[tool.name] ?? EMPTY_DRAFT);
   const run = useApp((s) => s.playground.runs[tool.name]);
-  const { setValues, setRaw, setMode, run: runTool, cancel, setTimeout: setTimeoutOf } = useApp((s) => s.playground);
+  const { setValues, setRaw, setMode, run: runTool, cancel, setTimeout: setTimeoutOf } = useApp(useShallow((s) => ({ setValues: s.playground.setValues, setRaw: s.playground.setRaw, setMode: s.playground.setMode, run: s.playground.run, cancel: s.playground.cancel, setTimeout: s.playground.setTimeout })));
   const noFields = hasNoFields(tool.inputSchema);
   const problems = useMemo(() => (draft.rawError ? [] : schemaProblems(tool.inputSchema, draft.values)), [tool.inputSchema, draft.values, draft.rawError]);
   return (
@@ -502,8 +503,8 @@ function parsedOrText(body: string): unknown {
 
 function HistoryTab() {
   const entries = useApp((s) => s.history.entries);
-  const { get: getEntry, clear } = useApp((s) => s.history);
-  const { restore, run } = useApp((s) => s.playground);
+  const { get: getEntry, clear } = useApp(useShallow((s) => ({ get: s.history.get, clear: s.history.clear })));
+  const { restore, run } = useApp(useShallow((s) => ({ restore: s.playground.restore, run: s.playground.run })));
   const navigate = useApp((s) => s.app.navigate);
   const selectTrace = useApp((s) => s.traces.select);
   const [selected, setSelected] = useState<HistoryEntry | null>(null);

@@ -212,7 +212,7 @@ function decodeBase64Text(blob: string): string | undefined {
 }
 
 function ResourceLinkView({ block }: { block: Extract<ContentBlock, { type: 'resource_link' }> }) {
-  const api = useApp((s) => s.app);
+  const connection = useApp((s) => s.app.connection);
   const bridgeRead = useReadResource();
   const [contents, setContents] = useState<ResourceContents[] | null>(null);
   return (
@@ -230,7 +230,7 @@ function ResourceLinkView({ block }: { block: Extract<ContentBlock, { type: 'res
       {contents?.map((item, index) => (
         <ResourceContentsView key={index} contents={item} />
       ))}
-      {api.connection !== 'online' && <p className="muted">offline</p>}
+      {connection !== 'online' && <p className="muted">offline</p>}
     </div>
   );
 }

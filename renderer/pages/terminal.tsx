@@ -4,11 +4,12 @@ import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../store/index.ts';
 import { terminalOutput, type TerminalTab } from '../store/terminals.ts';
+import { useShallow } from 'zustand/react/shallow';
 
 export function TerminalPage() {
   const tabs = useApp((s) => s.terminals.tabs);
   const active = useApp((s) => s.terminals.active);
-  const { open, close, activate } = useApp((s) => s.terminals);
+  const { open, close, activate } = useApp(useShallow((s) => ({ open: s.terminals.open, close: s.terminals.close, activate: s.terminals.activate })));
   const servers = useApp((s) => s.servers.statuses);
   const config = useApp((s) => s.servers.config);
   const [server, setServer] = useState('');
@@ -70,7 +71,7 @@ function TerminalView({ tab, visible }: { tab: TerminalTab; visible: boolean }) 
   const host = useRef<HTMLDivElement>(null);
   const fit = useRef<FitAddon | null>(null);
   const terminal = useRef<Terminal | null>(null);
-  const { write, resize } = useApp((s) => s.terminals);
+  const { write, resize } = useApp(useShallow((s) => ({ write: s.terminals.write, resize: s.terminals.resize })));
 
   useEffect(() => {
     const element = host.current;

@@ -2,13 +2,14 @@ import { useEffect, useMemo } from 'react';
 import { SPAN_STATUSES, type MessageRecord, type Span, type SpanEvent } from '../../shared/model.ts';
 import { Badge, formatDuration, formatTime, JsonView, ServerFilter } from '../components/common.tsx';
 import { useApp } from '../store/index.ts';
+import { useShallow } from 'zustand/react/shallow';
 
 export function TracesPage() {
   const list = useApp((s) => s.traces.list);
   const loaded = useApp((s) => s.traces.loaded);
   const filter = useApp((s) => s.traces.filter);
   const selected = useApp((s) => s.traces.selected);
-  const { refresh, setFilter, select } = useApp((s) => s.traces);
+  const { refresh, setFilter, select } = useApp(useShallow((s) => ({ refresh: s.traces.refresh, setFilter: s.traces.setFilter, select: s.traces.select })));
   const servers = useApp((s) => s.servers.statuses);
   useEffect(() => {
     if (!loaded) void refresh();
