@@ -488,6 +488,15 @@ export const METHODS = {
   'tools.cancel': method<null>()(z.strictObject({ callId: id })),
   'resources.read': method<{ contents: ResourceContents[] }>()(z.strictObject({ uri: z.string().min(1) })),
   'prompts.get': method<PromptRendered>()(z.strictObject({ name: z.string().min(1), arguments: z.record(z.string(), z.string()) })),
+  /** What the server suggests for a prompt's argument or a template's variable as typed so far (completion/complete). */
+  'completion.complete': method<{ values: string[]; hasMore: boolean }>()(
+    z.strictObject({
+      ref: z.union([z.strictObject({ type: z.literal('ref/prompt'), name: z.string().min(1) }), z.strictObject({ type: z.literal('ref/resource'), uri: z.string().min(1) })]),
+      argument: z.strictObject({ name: z.string().min(1), value: z.string().max(10_000) }),
+      /** The other arguments filled in so far (a server may suggest from them). */
+      context: z.record(z.string(), z.string()).optional(),
+    }),
+  ),
   /** Answers a server's request shown as a dialog (elicitation, sampling). */
   'dialogs.respond': method<null>()(z.strictObject({ requestId: id, response: z.record(z.string(), z.unknown()) })),
 

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { toJsonRpcCall, type HistoryEntry, type LogItem, type PromptInfo, type PromptRendered, type ResourceContents, type ToolInfo } from '../../shared/contract.ts';
 import { useBridge } from '../components/bridge-context.tsx';
-import { Badge, CopyButton, formatDuration, formatTime, JsonView, moveFocusInList, ServerFilter } from '../components/common.tsx';
+import { Badge, CopyButton, formatDuration, formatTime, JsonView, moveFocusInList, ServerFilter, useDebounced } from '../components/common.tsx';
 import { hasNoFields, SchemaForm, schemaProblems } from '../components/schema-form.tsx';
 import { call } from '../store/call.ts';
 import { useApp } from '../store/index.ts';
@@ -312,7 +312,13 @@ function ResourcesTab() {
             {names.map((name) => (
               <label key={name} className="field">
                 <span>{name}</span>
-                <input value={variables[name] ?? ''} onChange={(event) => setVariables({ ...variables, [name]: event.target.value })} />
+                <CompletingInput
+                  reference={{ type: 'ref/resource', uri: chosenTemplate.uriTemplate }}
+                  name={name}
+                  value={variables[name] ?? ''}
+                  context={variables}
+                  onChange={(value) => setVariables({ ...variables, [name]: value })}
+                />
               </label>
             ))}
             <div>
@@ -346,6 +352,55 @@ function ResourcesTab() {
         {!selected && !chosenTemplate && <p className="muted">Pick a resource to read it, or a template to fill in.</p>}
       </div>
     </div>
+  );
+}
+
+/**
+ * A text field with the server's suggestions (completion/complete) as you type, in a native list (arrow keys,
+ * Enter): for a prompt's arguments and a template's variables. A server that offers none just shows none.
+ */
+function CompletingInput({
+  reference,
+  name,
+  value,
+  context,
+  required,
+  onChange,
+}: {
+  reference: { type: 'ref/prompt'; name: string } | { type: 'ref/resource'; uri: string };
+  name: string;
+  value: string;
+  context: Record<string, string>;
+  required?: boolean;
+  onChange: (value: string) => void;
+}) {
+  const bridge = useBridge();
+  const [suggestions, setSuggestions] = useState<string[]>([]);
+  const typed = useDebounced(value, 150);
+  const others = JSON.stringify(Object.fromEntries(Object.entries(context).filter(([key, each]) => key !== name && each !== '')));
+  const refKey = reference.type === 'ref/prompt' ? reference.name : reference.uri;
+  useEffect(() => {
+    let live = true;
+    const filled = JSON.parse(others) as Record<string, string>;
+    call(bridge, 'completion.complete', { ref: reference, argument: { name, value: typed }, ...(Object.keys(filled).length > 0 ? { context: filled } : {}) }).then(
+      (result) => live && setSuggestions(result.values),
+      () => live && setSuggestions([]),
+    );
+    return () => {
+      live = false;
+    };
+    // The reference is named by refKey; a new object each render must not ask again.
+  }, [bridge, refKey, name, typed, others]);
+  const listId = `complete-${refKey}-${name}`.replace(/[^\w-]/g, '_');
+  return (
+    <>
+      <input value={value} required={required} list={listId} autoComplete="off" onChange={(event) => onChange(event.target.value)} />
+      <datalist id={listId} data-completions={name}>
+        {suggestions.map((suggestion) => (
+          <option key={suggestion} value={suggestion} />
+        ))}
+      </datalist>
+    </>
   );
 }
 
@@ -407,7 +462,14 @@ function PromptDetail({ prompt }: { prompt: PromptInfo }) {
               {argument.name}
               {argument.required && <span className="error-text"> *</span>}
             </span>
-            <input value={args[argument.name] ?? ''} required={argument.required} onChange={(event) => setArgs({ ...args, [argument.name]: event.target.value })} />
+            <CompletingInput
+              reference={{ type: 'ref/prompt', name: prompt.name }}
+              name={argument.name}
+              value={args[argument.name] ?? ''}
+              context={args}
+              required={argument.required}
+              onChange={(value) => setArgs({ ...args, [argument.name]: value })}
+            />
             {argument.description && <small className="muted">{argument.description}</small>}
           </label>
         ))}

@@ -277,8 +277,22 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     await expect.poll(async () => (await image.boundingBox())!.width).toBeGreaterThan(small * 4);
   });
 
+  it("suggests a prompt's argument values as you type, from what the server completes (and from the arguments filled in)", async () => {
+    await goto('playground');
+    await page.getByRole('tab', { name: 'Prompts' }).click();
+    await page.getByRole('listbox', { name: 'Prompts' }).getByRole('option', { name: /Team Management/ }).click();
+    const department = page.getByRole('combobox', { name: /^department/ });
+    await department.fill('Eng');
+    const options = (argument: string) => page.locator(`datalist[data-completions="${argument}"] option`);
+    await expect.poll(async () => options('department').evaluateAll((list) => list.map((option) => (option as HTMLOptionElement).value))).toEqual(['Engineering']);
+    await department.fill('Engineering');
+    await page.getByRole('combobox', { name: /^name/ }).fill('');
+    await expect.poll(async () => options('name').evaluateAll((list) => list.map((option) => (option as HTMLOptionElement).value))).toEqual(['Alice', 'Bob', 'Charlie']);
+  });
+
   it('gives one call its own timeout in the playground', async () => {
     await goto('playground');
+    await page.getByRole('tab', { name: 'Tools' }).click();
     await page.getByLabel('Search tools').fill('notes__slow');
     await page.locator('[data-tool="notes__slow"]').click();
     await page.getByLabel('Timeout in seconds').fill('0.3');

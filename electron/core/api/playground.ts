@@ -133,6 +133,13 @@ export class Playground implements Disposable {
     return this.hide({ description: result.description, messages: result.messages as PromptRendered['messages'] });
   }
 
+  /** The server's suggestions for an argument as typed so far; none from a server that offers no completion. */
+  async complete(args: { ref: { type: 'ref/prompt'; name: string } | { type: 'ref/resource'; uri: string }; argument: { name: string; value: string }; context?: Record<string, string> }): Promise<{ values: string[]; hasMore: boolean }> {
+    const { client } = await this.connect();
+    const result = await client.complete({ ref: args.ref, argument: args.argument, ...(args.context ? { context: { arguments: args.context } } : {}) });
+    return this.hide({ values: result.completion.values.slice(0, 100), hasMore: result.completion.hasMore === true });
+  }
+
   /** The person's answer to a dialog. */
   respond(requestId: string, response: Record<string, unknown>): void {
     const dialog = this.dialogs.get(requestId);

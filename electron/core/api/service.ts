@@ -336,6 +336,7 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
     'tools.cancel': ({ callId }) => (session.playground.cancel(callId), null),
     'resources.read': ({ uri }) => session.playground.readResource(uri),
     'prompts.get': ({ name, arguments: args }) => session.playground.getPrompt(name, args),
+    'completion.complete': (args) => session.playground.complete(args),
     'dialogs.respond': ({ requestId, response }) => (session.playground.respond(requestId, response), null),
 
     'history.list': (query) => service.history.list(query),
