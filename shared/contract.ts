@@ -488,6 +488,8 @@ export const METHODS = {
   'tools.cancel': method<null>()(z.strictObject({ callId: id })),
   'resources.read': method<{ contents: ResourceContents[] }>()(z.strictObject({ uri: z.string().min(1) })),
   'prompts.get': method<PromptRendered>()(z.strictObject({ name: z.string().min(1), arguments: z.record(z.string(), z.string()) })),
+  /** Live updates of a resource in the playground (resources/subscribe through the gateway); `resources.updated` tells. */
+  'resources.subscribe': method<null>()(z.strictObject({ uri: z.string().min(1), subscribed: z.boolean() })),
   /** What the server suggests for a prompt's argument or a template's variable as typed so far (completion/complete). */
   'completion.complete': method<{ values: string[]; hasMore: boolean }>()(
     z.strictObject({
@@ -604,6 +606,8 @@ export const EVENTS = {
   'history.appended': event<{ entry: HistorySummary }>(),
   /** Progress of a running playground call. */
   'tools.progress': event<{ callId: string; progress: number; total?: number; message?: string }>(),
+  /** A resource the playground subscribed to changed on its server (notifications/resources/updated). */
+  'resources.updated': event<{ uri: string; time: number }>(),
   /** A server asks the person something during a playground call. */
   'dialogs.request': event<DialogRequest>(),
   /** The request was answered elsewhere, cancelled or timed out. */

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { toJsonRpcCall, type HistoryEntry, type LogItem, type PromptInfo, type PromptRendered, type ResourceContents, type ToolInfo } from '../../shared/contract.ts';
 import { useBridge } from '../components/bridge-context.tsx';
 import { Badge, CopyButton, formatDuration, formatTime, JsonView, moveFocusInList, ServerFilter, useDebounced } from '../components/common.tsx';
@@ -247,6 +247,7 @@ function Progress({ progress, startedAt }: { progress: { progress: number; total
 function ResourcesTab() {
   const resources = useApp((s) => s.catalog.catalog.resources);
   const templates = useApp((s) => s.catalog.catalog.resourceTemplates);
+  const attempt = useApp((s) => s.app.attempt);
   const bridge = useBridge();
   const readOrError = async (uri: string): Promise<{ contents: ResourceContents[] } | { error: string }> => {
     try {
@@ -269,6 +270,35 @@ function ResourcesTab() {
     if ('error' in result) setReadError(result.error);
     else setContents(result.contents);
   };
+  // Live updates: the resources subscribed to, read again when their server says they changed.
+  const [subscribed, setSubscribed] = useState<ReadonlySet<string>>(new Set());
+  const [updatedAt, setUpdatedAt] = useState<Record<string, number>>({});
+  const toggleSubscription = async (uri: string, on: boolean) => {
+    const done = await attempt(on ? 'subscribe to it' : 'unsubscribe', () => call(bridge, 'resources.subscribe', { uri, subscribed: on }));
+    if (done === undefined) return;
+    setSubscribed((current) => {
+      const next = new Set(current);
+      if (on) next.add(uri);
+      else next.delete(uri);
+      return next;
+    });
+  };
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+  useEffect(
+    () =>
+      bridge.on('resources.updated', ({ uri, time }) => {
+        setUpdatedAt((current) => ({ ...current, [uri]: time }));
+        if (uri === selectedRef.current) {
+          void readOrError(uri).then((result) => {
+            if (selectedRef.current !== uri) return;
+            if ('error' in result) setReadError(result.error);
+            else setContents(result.contents);
+          });
+        }
+      }),
+    [bridge],
+  );
   const chosenTemplate = templates.find((item) => item.uriTemplate === template);
   const names = chosenTemplate ? [...chosenTemplate.uriTemplate.matchAll(/\{[+#./;?&]?([^}]+)\}/g)].flatMap((match) => match[1]!.split(',')) : [];
   return (
@@ -330,7 +360,17 @@ function ResourcesTab() {
         )}
         {selected && (
           <section className="stack" aria-label="Resource">
-            <h2 className="mono">{selected}</h2>
+            <div className="row wrap">
+              <h2 className="mono" style={{ margin: 0 }}>
+                {selected}
+              </h2>
+              <span className="spacer" />
+              <label className="row" title="resources/subscribe: the server tells when it changes, and it is read again">
+                <input type="checkbox" checked={subscribed.has(selected)} onChange={(event) => void toggleSubscription(selected, event.target.checked)} />
+                Live updates
+              </label>
+              {updatedAt[selected] !== undefined && <span className="muted" data-testid="resource-updated">updated {formatTime(updatedAt[selected]!)}</span>}
+            </div>
             {readError !== null ? (
               <p className="error-text" role="alert">
                 Could not read it: {readError}

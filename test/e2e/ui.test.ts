@@ -290,6 +290,26 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     await expect.poll(async () => options('name').evaluateAll((list) => list.map((option) => (option as HTMLOptionElement).value))).toEqual(['Alice', 'Bob', 'Charlie']);
   });
 
+  it('follows a subscribed resource live: read again when its server says it changed', async () => {
+    await goto('playground');
+    await page.getByRole('tab', { name: 'Resources' }).click();
+    const first = page.getByRole('listbox', { name: 'Resources' }).getByRole('option').filter({ hasText: 'everything' }).first();
+    await first.click();
+    // Checked once the gateway took the subscription (the box follows the answer, not the click).
+    await page.getByLabel('Live updates').click();
+    await expect.poll(() => page.getByLabel('Live updates').isChecked()).toBe(true);
+    // server-everything sends resources/updated for what is subscribed once its simulation is on.
+    const admin = new Client({ name: 'e2e-updates', version: '1' });
+    await admin.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${new URL(signInUrl).searchParams.get('token')}` } } }));
+    try {
+      await admin.callTool({ name: 'everything__toggle-subscriber-updates', arguments: {} });
+      await page.getByTestId('resource-updated').waitFor({ timeout: 15_000 });
+    } finally {
+      await admin.callTool({ name: 'everything__toggle-subscriber-updates', arguments: {} }).catch(() => undefined);
+      await admin.close();
+    }
+  });
+
   it('gives one call its own timeout in the playground', async () => {
     await goto('playground');
     await page.getByRole('tab', { name: 'Tools' }).click();

@@ -17,7 +17,7 @@ const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const CANCELLED = 'You cancelled the call; the server was told to stop.';
 
 export interface PlaygroundEvents {
-  emit<E extends 'tools.progress' | 'dialogs.request' | 'dialogs.closed'>(event: E, payload: Events[E]): void;
+  emit<E extends 'tools.progress' | 'dialogs.request' | 'dialogs.closed' | 'resources.updated'>(event: E, payload: Events[E]): void;
   historyAppended(entry: HistorySummary): void;
 }
 
@@ -133,6 +133,14 @@ export class Playground implements Disposable {
     return this.hide({ description: result.description, messages: result.messages as PromptRendered['messages'] });
   }
 
+  /** Live updates of `uri` (resources/subscribe through the gateway), or no more. */
+  async subscribe(uri: string, subscribed: boolean): Promise<null> {
+    const { client } = await this.connect();
+    if (subscribed) await client.subscribeResource({ uri });
+    else await client.unsubscribeResource({ uri });
+    return null;
+  }
+
   /** The server's suggestions for an argument as typed so far; none from a server that offers no completion. */
   async complete(args: { ref: { type: 'ref/prompt'; name: string } | { type: 'ref/resource'; uri: string }; argument: { name: string; value: string }; context?: Record<string, string> }): Promise<{ values: string[]; hasMore: boolean }> {
     const { client } = await this.connect();
@@ -208,6 +216,7 @@ export class Playground implements Disposable {
     this.app.gateway.openSession(sessionId, server, identity());
     const client = new Client({ name: 'switchboard-playground', version: this.app.options.version }, { capabilities: { elicitation: { form: {}, url: {} }, sampling: {} } });
     client.setRequestHandler('elicitation/create', (request, ctx) => this.ask('elicitation', request.params as ElicitationParams, ctx.mcpReq.signal) as never);
+    client.setNotificationHandler('notifications/resources/updated', (notification) => this.events.emit('resources.updated', { uri: notification.params.uri, time: Date.now() }));
     client.setRequestHandler('sampling/createMessage', (request, ctx) => this.ask('sampling', request.params as JsonObject, ctx.mcpReq.signal) as never);
     const requestIds = new Map<string, string>();
     await client.connect(new CallTaggingTransport(clientSide, (callId, id) => requestIds.set(callId, id)));

@@ -337,6 +337,7 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
     'resources.read': ({ uri }) => session.playground.readResource(uri),
     'prompts.get': ({ name, arguments: args }) => session.playground.getPrompt(name, args),
     'completion.complete': (args) => session.playground.complete(args),
+    'resources.subscribe': ({ uri, subscribed }) => session.playground.subscribe(uri, subscribed),
     'dialogs.respond': ({ requestId, response }) => (session.playground.respond(requestId, response), null),
 
     'history.list': (query) => service.history.list(query),
