@@ -16,6 +16,8 @@ interface FormState {
   args: string;
   env: Pair[];
   cwd: string;
+  /** Folders offered to the server when it asks for roots (one per line). */
+  roots: string;
   url: string;
   headers: Pair[];
   disabled: boolean;
@@ -27,7 +29,7 @@ interface FormState {
 }
 
 /** Fields the form edits; everything else of the entry is kept as it was. */
-const MANAGED = ['command', 'args', 'env', 'cwd', 'url', 'headers', 'disabled', 'replicas', 'timeoutMs', 'alias', 'tools', 'type'];
+const MANAGED = ['command', 'args', 'env', 'cwd', 'roots', 'url', 'headers', 'disabled', 'replicas', 'timeoutMs', 'alias', 'tools', 'type'];
 const SECRET_KEY = /token|secret|password|passwd|pwd|api[-_]?key|access[-_]?key|private[-_]?key|authorization|cookie|credential|auth/i;
 
 /** The form for one server entry: validated as you type with the config parser's own messages. */
@@ -204,6 +206,10 @@ export function ServerForm({ original, onClose }: { original: ServerEntryView | 
                   <span>Hide these tools</span>
                   <input name="deny" value={state.deny} onChange={(event) => update({ deny: event.target.value })} />
                 </label>
+                <label className="field">
+                  <span>Roots: folders it may see when it asks (one per line; used when the calling client offers none)</span>
+                  <textarea name="roots" className="mono" rows={2} value={state.roots} onChange={(event) => update({ roots: event.target.value })} placeholder="/home/me/project" />
+                </label>
               </div>
             </details>
           </>
@@ -280,6 +286,7 @@ function fromEntry(name: string, entry: JsonObject): FormState {
     args: Array.isArray(entry.args) ? entry.args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join('\n') : '',
     env: pairs(entry.env),
     cwd: typeof entry.cwd === 'string' ? entry.cwd : '',
+    roots: Array.isArray(entry.roots) ? entry.roots.map(String).join('\n') : '',
     url: typeof entry.url === 'string' ? entry.url : '',
     headers: pairs(entry.headers),
     disabled: entry.disabled === true,
@@ -312,6 +319,8 @@ export function toEntry(state: FormState, extra: JsonObject): JsonObject {
     const headers = map(state.headers);
     if (Object.keys(headers).length) entry.headers = headers;
   }
+  const roots = state.roots.split('\n').map((line) => line.trim()).filter(Boolean);
+  if (roots.length) entry.roots = roots;
   if (state.disabled) entry.disabled = true;
   if (state.replicas.trim()) entry.replicas = number(state.replicas);
   if (state.timeoutMs.trim()) entry.timeoutMs = number(state.timeoutMs);

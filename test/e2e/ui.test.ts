@@ -560,6 +560,22 @@ describe.skipIf(skipReason !== '')(`the window in a browser, against switchboard
     }
   });
 
+  it("offers a server the roots set in its form (it asks for them when it starts)", async () => {
+    await goto('servers');
+    await page.locator('tr[data-server="everything"]').getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit everything' });
+    await dialog.getByText('Options').click();
+    await dialog.getByLabel(/^Roots/).fill('/tmp/e2e-root');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('tr[data-server="everything"][data-state="ready"]').waitFor({ timeout: 30_000 });
+    await goto('playground');
+    await page.getByRole('tab', { name: 'Tools' }).click();
+    await page.getByLabel('Search tools').fill('get-roots-list');
+    await page.locator('[data-tool="everything__get-roots-list"]').click();
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('region', { name: 'Result' }).filter({ hasText: 'file:///tmp/e2e-root' }).waitFor();
+  });
+
   it('reconnects by itself when Switchboard restarts, and shows the servers again', async () => {
     await goto('servers');
     expect(await stopServe()).toBe(0);
