@@ -19,6 +19,7 @@ import { evaluateTargets, markdownReport } from './lib/report.mjs';
 import { acrossRuns } from './lib/stats.mjs';
 import { accessWorkload } from './workloads/access.mjs';
 import { telemetryWorkload } from './workloads/telemetry.mjs';
+import { largeWorkload } from './workloads/large.mjs';
 import { aggregateListWorkload } from './workloads/aggregate-list.mjs';
 import { callsWorkload } from './workloads/calls.mjs';
 import { fleetWorkload } from './workloads/fleet.mjs';
@@ -27,7 +28,7 @@ import { profileWorkload } from './workloads/profile.mjs';
 import { replicasWorkload } from './workloads/replicas.mjs';
 import { sessionsWorkload } from './workloads/sessions.mjs';
 
-const WORKLOADS = { calls: callsWorkload, aggregate: aggregateListWorkload, sessions: sessionsWorkload, fleet: fleetWorkload, flood: floodWorkload, replicas: replicasWorkload, access: accessWorkload, telemetry: telemetryWorkload };
+const WORKLOADS = { calls: callsWorkload, aggregate: aggregateListWorkload, sessions: sessionsWorkload, fleet: fleetWorkload, flood: floodWorkload, replicas: replicasWorkload, access: accessWorkload, telemetry: telemetryWorkload, large: largeWorkload };
 
 const { values: args } = parseArgs({
   options: {

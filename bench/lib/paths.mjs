@@ -24,6 +24,8 @@ export const servers = {
   stderrFlood: (linesPerSecond, countFile) => ({ command: NODE, args: [path.join(FIXTURES, 'stderr-flood.mjs'), String(linesPerSecond), countFile] }),
   /** Our fixture: a `spin` tool that burns CPU for `ms` milliseconds per call. */
   cpuBound: () => ({ command: NODE, args: [path.join(FIXTURES, 'cpu-tool.mjs')] }),
+  /** Our fixture: a `big` tool that answers `bytes` characters (1 MB by default). */
+  bigResult: () => ({ command: NODE, args: [path.join(FIXTURES, 'big-tool.mjs')] }),
 };
 
 const temporaryDirs = new Set();

@@ -138,9 +138,17 @@ describe('serializeBody', () => {
     expect(JSON.parse(body)).toEqual({ params: { arguments: { api_key: '[redacted]', nested: { authToken: '[redacted]', password: '[redacted]' } }, _meta: { progressToken: 7 }, maxTokens: 100 } });
   });
   it('cuts long bodies and says by how much', () => {
-    const body = serializeBody({ data: 'x'.repeat(100_000) });
+    const body = serializeBody({ data: 'x'.repeat(100_000), more: 'z'.repeat(100_000) });
     expect(body.length).toBeLessThan(70_000);
     expect(body).toMatch(/… \[\d+ more characters\]$/);
+  });
+  it('serializes only what is kept: a 1 MB string is cut before JSON, so the body stays JSON and the message is untouched', () => {
+    const message = { jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: 'y'.repeat(1_000_000) }, { type: 'text', text: 'short' }] } };
+    const body = serializeBody(message);
+    const kept = JSON.parse(body) as typeof message;
+    expect(kept.result.content[0]!.text).toMatch(/^y{64512}… \[cut: 935488 more characters\]$/);
+    expect(kept.result.content[1]!.text).toBe('short');
+    expect(message.result.content[0]!.text).toHaveLength(1_000_000);
   });
   it('keeps a placeholder for a message JSON cannot write (nested 10,000 levels), instead of throwing', () => {
     const deep = JSON.parse(`{"jsonrpc":"2.0","id":5,"result":{"_meta":{"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}}}`);
