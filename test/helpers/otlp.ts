@@ -1,15 +1,17 @@
 // A loopback OTLP/HTTP receiver for tests: what a collector would get from Switchboard, decoded with the official
-// OpenTelemetry protobuf definitions (opentelemetry-proto, as compiled by the OpenTelemetry JS project).
+// OpenTelemetry protobuf definitions (opentelemetry-proto, vendored in test/fixtures with its licence) by protobufjs.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
+import path from 'node:path';
+import protobuf from 'protobufjs';
+import { repoRoot } from './fs.ts';
 
-const require = createRequire(import.meta.url);
-interface ProtoRoot {
-  opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: { decode(bytes: Uint8Array): unknown; toObject(message: unknown, options: object): unknown } } } } } };
-}
-const root = require('otlp-transformer-protobufjs/build/src/generated/root.js') as ProtoRoot;
-const ExportTraceServiceRequest = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+const protoRoot = path.join(repoRoot, 'test', 'fixtures', 'opentelemetry-proto');
+const definitions = new protobuf.Root();
+// Imports inside the .proto files are relative to the root of the definitions.
+definitions.resolvePath = (_origin, target) => path.join(protoRoot, target);
+definitions.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto');
+const ExportTraceServiceRequest = definitions.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
 
 export interface ReceivedSpan {
   traceId: string;
@@ -52,7 +54,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         return;
       }
       headers.push(request.headers);
-      const message = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(Buffer.concat(chunks)), { bytes: String, longs: String, defaults: false }) as {
+      const message = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(Buffer.concat(chunks)), { bytes: String, longs: String, enums: Number, defaults: false }) as {
         resourceSpans?: { resource?: { attributes?: KeyValue[] }; scopeSpans?: { spans?: Record<string, unknown>[] }[] }[];
       };
       for (const resourceSpans of message.resourceSpans ?? []) {
