@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FleetRow, FleetView, OtlpExportView } from '../../shared/contract.ts';
 import { Badge } from '../components/common.tsx';
 import { Sparkline } from '../components/sparkline.tsx';
 import { call } from '../store/call.ts';
-import { useApp } from '../store/index.ts';
+import { usePolled } from '../components/use-polled.ts';
 import { useBridge } from '../components/bridge-context.tsx';
 
 const WINDOWS = [
@@ -24,19 +24,8 @@ const ms = (value: number | null) => (value === null ? '—' : value < 1 ? `≤ 
  */
 export function MetricsPage() {
   const bridge = useBridge();
-  const attempt = useApp((s) => s.app.attempt);
   const [windowSeconds, setWindowSeconds] = useState(300);
-  const [view, setView] = useState<FleetView | null>(null);
-  useEffect(() => {
-    let live = true;
-    const load = () => void attempt('read the metrics', () => call(bridge, 'metrics.fleet', { windowSeconds })).then((next) => live && next && setView(next));
-    load();
-    const timer = setInterval(load, 3000);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [bridge, attempt, windowSeconds]);
+  const [view] = usePolled<FleetView>('read the metrics', () => call(bridge, 'metrics.fleet', { windowSeconds }), 3000, [bridge, windowSeconds]);
 
   const up = view?.servers.filter((server) => server.availability !== null) ?? [];
   const availability = up.length === 0 ? null : up.reduce((sum, server) => sum + server.availability!, 0) / up.length;
@@ -154,28 +143,12 @@ export function MetricsPage() {
  */
 function TraceExport() {
   const bridge = useBridge();
-  const attempt = useApp((s) => s.app.attempt);
-  const [view, setView] = useState<OtlpExportView | null>(null);
-  const [endpoint, setEndpoint] = useState('');
+  const [view, setView] = usePolled<OtlpExportView>('read the trace export', () => call(bridge, 'telemetry.otlp'), 5000, [bridge]);
+  const [endpoint, setEndpoint] = useState<string | null>(null);
   const [headers, setHeaders] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    let first = true;
-    const load = () =>
-      void attempt('read the trace export', () => call(bridge, 'telemetry.otlp')).then((next) => {
-        if (!live || !next) return;
-        setView(next);
-        if (first) setEndpoint(next.settings?.endpoint ?? next.endpoint ?? '');
-        first = false;
-      });
-    load();
-    const timer = setInterval(load, 5000);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [bridge, attempt]);
+  // The field starts from what is set, and is the person's from their first keystroke.
+  const shownEndpoint = endpoint ?? view?.settings?.endpoint ?? view?.endpoint ?? '';
   if (!view) return null;
   const fromEnv = view.source === 'env';
   const apply = async (enabled: boolean) => {
@@ -183,7 +156,7 @@ function TraceExport() {
     const parsed = parseHeaders(headers);
     if (typeof parsed === 'string') return setProblem(parsed);
     try {
-      const next = await call(bridge, 'telemetry.setOtlp', { enabled, endpoint: endpoint.trim(), ...(parsed ? { headers: parsed } : {}) });
+      const next = await call(bridge, 'telemetry.setOtlp', { enabled, endpoint: shownEndpoint.trim(), ...(parsed ? { headers: parsed } : {}) });
       setView(next);
       setHeaders('');
     } catch (error) {
@@ -211,7 +184,7 @@ function TraceExport() {
           >
             <label className="stack" style={{ flex: 2, minWidth: 280 }}>
               Collector URL
-              <input value={endpoint} disabled={fromEnv} placeholder="http://localhost:4318/v1/traces" onChange={(event) => setEndpoint(event.target.value)} />
+              <input value={shownEndpoint} disabled={fromEnv} placeholder="http://localhost:4318/v1/traces" onChange={(event) => setEndpoint(event.target.value)} />
             </label>
             <label className="stack" style={{ flex: 1, minWidth: 200 }}>
               Headers <span className="muted">{view.settings?.headerNames?.length ? `kept: ${view.settings.headerNames.join(', ')}` : 'name=value, comma separated'}</span>
