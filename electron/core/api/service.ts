@@ -13,6 +13,7 @@ import { DisposableStore, type Disposable } from '../base/lifecycle.ts';
 import type { Switchboard } from '../switchboard.ts';
 import { TerminalSet } from '../terminal/index.ts';
 import { recentSessions } from './clients.ts';
+import { diagnose } from '../supervisor/doctor.ts';
 import { isSecretStore } from '../secrets/secret-store.ts';
 import { configView, importServers, maskEntry, planSecretMoves, removeServer, saveServer, setEnabled, validateServer } from './config-edit.ts';
 import { ApiFailure, createDispatch, type Dispatch, type Handlers } from './dispatch.ts';
@@ -301,7 +302,7 @@ export function createHandlers(service: ApiService, session: ApiSession): Handle
       }
       return null;
     },
-    'servers.diagnose': async ({ name }) => replicasOf(name)[0]!.diagnose(),
+    'servers.diagnose': async ({ name }) => diagnose(replicasOf(name)[0]!),
 
     'config.get': () => configView(app.config),
     'config.validateServer': ({ name, entry, replacing }) => ({ problems: validateServer(app.config, name, entry, replacing) }),

@@ -7,7 +7,7 @@ import { Heartbeat, NotificationsFirst } from '../base/transport-decorator.ts';
 import { isolatingFetch } from './isolating-fetch.ts';
 import { withStreamedJson } from './streamed-json.ts';
 import { CompleteResults } from './complete-results.ts';
-import type { Diagnosis, DiagnosisCheck, ServerState, ServerStatus, StateReason, StatusChange } from '../../../shared/model.ts';
+import type { ServerState, ServerStatus, StateReason, StatusChange } from '../../../shared/model.ts';
 import type { ServerConfig } from '../config/schema.ts';
 import { Emitter, type Event } from '../base/event.ts';
 import type { Disposable } from '../base/lifecycle.ts';
@@ -213,39 +213,22 @@ export class ManagedServer implements Disposable {
   }
 
   /**
-   * Why the server does (not) connect, step by step, as a person would check it: the command found on PATH (or the
-   * URL), its folder, the handshake, a ping; and the exact command to run it by hand (secrets hidden).
+   * How it would be started now, as a person would type it (secrets hidden): the command found on PATH, its folder
+   * and the whole command line; throws with the reason when it cannot be (not on PATH, no such folder).
    */
-  async diagnose(): Promise<Diagnosis> {
-    const checks: DiagnosisCheck[] = [];
-    const config = this.configValue;
-    let reproduce: Diagnosis['reproduce'] = null;
-    if (config.url !== undefined) {
-      checks.push({ step: 'url', ok: true, detail: `reached over Streamable HTTP at ${this.remoteUrl?.href ?? config.url}` });
-    } else {
-      try {
-        const prepared = await this.prepareLaunch();
-        const options = prepared.spawnArgs[2] as { cwd: string };
-        checks.push({ step: 'command', ok: true, detail: `found: ${this.redact(String(prepared.spawnArgs[0]))}` });
-        checks.push({ step: 'folder', ok: true, detail: `runs in ${options.cwd}` });
-        reproduce = { cwd: options.cwd, command: this.redact(prepared.commandLine) };
-      } catch (error) {
-        const step = /cwd .* does not exist/.test(errorMessage(error)) ? 'folder' : 'command';
-        checks.push({ step, ok: false, detail: this.redact(errorMessage(error)) });
-      }
+  async launchPlan(): Promise<{ file: string; cwd: string; commandLine: string }> {
+    let prepared: Awaited<ReturnType<ManagedServer['prepareLaunch']>>;
+    try {
+      prepared = await this.prepareLaunch();
+    } catch (error) {
+      throw new Error(this.redact(errorMessage(error)), { cause: error });
     }
-    if (this.state === 'ready') {
-      const status = this.status();
-      checks.push({ step: 'handshake', ok: true, detail: `answered the MCP handshake (${status.tools} tools, ${status.resources} resources, ${status.prompts} prompts)` });
-      try {
-        checks.push({ step: 'ping', ok: true, detail: `answered a ping in ${(await this.ping()).toFixed(1)} ms` });
-      } catch (error) {
-        checks.push({ step: 'ping', ok: false, detail: `no answer to a ping: ${errorMessage(error)}` });
-      }
-    } else {
-      checks.push({ step: 'handshake', ok: false, detail: this.lastError ?? `it is ${this.state}` });
-    }
-    return { server: this.name, state: this.state, checks, reproduce, stderr: [...this.recentStderr].slice(-10) };
+    return { file: this.redact(String(prepared.spawnArgs[0])), cwd: (prepared.spawnArgs[2] as { cwd: string }).cwd, commandLine: this.redact(prepared.commandLine) };
+  }
+
+  /** A remote server's URL as last reached (undefined before its first start, or for a stdio server). */
+  get remoteEndpoint(): URL | undefined {
+    return this.remoteUrl;
   }
 
   /** The last stderr lines of the current (or last) process. */
