@@ -43,6 +43,13 @@ describe('recent client sessions', () => {
       const mine = (page.value as { items: { kind: string; session?: string | null; client?: string }[] }).items.filter((item) => item.session === id);
       expect(mine.length).toBeGreaterThan(0);
       expect(mine.every((item) => item.client === 'one-shot')).toBe(true);
+      // The Playground's notifications pane: only what servers sent of their own accord (here, the progress of a call).
+      await client.callTool({ name: 'fidelity__slow', arguments: { ms: 200 } }, { onprogress: () => undefined });
+      const notifications = await session.dispatch('logs.query', { filter: { source: 'rpc', notifications: true }, limit: 100 });
+      if (!notifications.ok) throw new Error(notifications.error.message);
+      const sent = (notifications.value as { items: { kind: string; hop?: string; direction?: string; method?: string | null }[] }).items;
+      expect(sent.length).toBeGreaterThan(0);
+      expect(sent.every((item) => item.kind === 'rpc' && item.hop === 'server' && item.direction === 'in' && item.method?.startsWith('notifications/'))).toBe(true);
       await (client.transport as StreamableHTTPClientTransport).terminateSession();
       await client.close();
       await waitFor(async () => ((await sessions()).find((each) => each.session === id)?.active === false ? true : undefined), 'the closed session shown as not active');
