@@ -113,7 +113,8 @@ export class ClientRegistry {
     if (!token.startsWith(TOKEN_PREFIX)) return { kind: 'unknown' };
     this.refresh();
     const hash = hashToken(token);
-    const row = this.byHash.get(hash);
+    // A token not known yet may be one the CLI made a moment ago: look again at once before refusing it.
+    const row = this.byHash.get(hash) ?? (this.refresh(true), this.byHash.get(hash));
     if (!row || !crypto.timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(hash, 'hex'))) return { kind: 'unknown' };
     if (row.revoked_at !== null) return { kind: 'revoked', client: toRecord(row) };
     this.touch(row, now);
@@ -123,7 +124,7 @@ export class ClientRegistry {
   /** The client by name, for the admin acting as it (the bridge, the playground): revoked or not. */
   ownerByName(name: string, now = Date.now()): TokenOwner {
     this.refresh();
-    const row = this.byName.get(name);
+    const row = this.byName.get(name) ?? (this.refresh(true), this.byName.get(name));
     if (!row) return { kind: 'unknown' };
     if (row.revoked_at !== null) return { kind: 'revoked', client: toRecord(row) };
     this.touch(row, now);
@@ -140,7 +141,8 @@ export class ClientRegistry {
       for (const [name, time] of this.touched) update.run(time, name);
     })();
     this.touched.clear();
-    this.dataVersion = this.version();
+    // data_version does not move for this connection's own commits; reading it here would swallow another
+    // process's change made since the last reload (a client the CLI just added would stay unknown).
   }
 
   private touch(row: Row, now: number): void {
@@ -154,11 +156,12 @@ export class ClientRegistry {
   /**
    * Reads the table again when another connection wrote to the database since the last read. Checked at most every
    * 100 ms: reading `data_version` of a WAL database under load cost 11 µs a request (5% of the CPU at 32 calls in
-   * flight); this process's own changes apply at once, another's (the CLI) within 100 ms.
+   * flight); this process's own changes apply at once, another's (the CLI) within 100 ms, or at once when a lookup
+   * misses (`immediately`).
    */
-  private refresh(): void {
+  private refresh(immediately = false): void {
     const now = performance.now();
-    if (now - this.checkedAt < CHECK_EVERY_MS) return;
+    if (!immediately && now - this.checkedAt < CHECK_EVERY_MS) return;
     this.checkedAt = now;
     const version = this.version();
     if (version !== this.dataVersion) this.reload(version);
