@@ -59,7 +59,8 @@ export function isRefusedToken(error: unknown): boolean {
 export function describeGatewayError(error: unknown, target: GatewayTarget, env: NodeJS.ProcessEnv = process.env): string {
   if (!isRefusedToken(error)) return errorText(error);
   // A client's own refusal (revoked, unknown) is Switchboard's sentence as it is.
-  const own = /Unauthorized: (the client "[^"]*" was revoked in Switchboard|Switchboard has no client named "[^"]*"[^"}]*|this token of the client "[^"]*" was revoked in Switchboard)/.exec(errorText(error));
+  // A refusal of the first request comes as the HTTP body, JSON with its quotes escaped: read it unescaped.
+  const own = /Unauthorized: (the client "[^"]*" was revoked in Switchboard|Switchboard has no client named "[^"]*"[^"}]*|this token of the client "[^"]*" was revoked in Switchboard)/.exec(errorText(error).replace(/\\"/g, '"'));
   if (own) return `Switchboard at ${target.url.origin}: ${own[1]!.replace(/\\`/g, '`')}`;
   const sent = !target.token ? 'a request without a token' : env.SWITCHBOARD_TOKEN ? 'the token from SWITCHBOARD_TOKEN' : `the token in ${path.join(target.dataDir, 'token')}`;
   return `Switchboard at ${target.url.origin} refused ${sent}: use its own (the token file in its data dir, or pass its --data-dir); if it was regenerated, export the client's config again`;
